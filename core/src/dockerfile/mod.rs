@@ -1,0 +1,1 @@
+//! Reading a Dockerfile for the context paths its build uses (BuildKit's FollowPaths).

@@ -1,0 +1,406 @@
+//! `.dockerignore` files: parsing, pattern compilation and verdicts, exactly as
+//! Docker (moby/patternmatcher v0.6.1) and BuildKit compute them.
+//!
+//! Two steps mirror Docker's own: [`IgnoreFile::parse`] is `ignorefile.ReadAll`
+//! (comments, trimming, `!`, path cleaning) and [`RuleSet::new`] is
+//! `patternmatcher.New` (the syntax check that rejects a whole file). Regexp
+//! errors that Go only raises when a pattern is first consulted stay lazy: they
+//! surface as [`PatternError`] from the verdict that consults the pattern.
+
+pub(crate) mod fnmatch;
+mod goregex;
+pub(crate) mod gostr;
+mod pattern;
+
+use pattern::Matcher;
+use serde::Serialize;
+
+/// Docker's `bufio.Scanner` limit: a line of this many bytes or more aborts the build.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Why Docker rejects an ignore file as a whole (the build fails before any transfer).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IgnoreError {
+    /// A line of 64 KiB or more (`bufio.Scanner: token too long`).
+    #[error("line {line}: line is {len} bytes long; Docker rejects lines of 65536 bytes or more")]
+    LineTooLong {
+        /// 1-based line number.
+        line: usize,
+        /// Length of the line in bytes.
+        len: usize,
+    },
+    /// A bare `!` (also `!/` or `! `), which Docker rejects.
+    #[error("line {line}: illegal exclusion pattern `{text}`: a `!` needs a pattern after it")]
+    IllegalExclusion {
+        /// 1-based line number.
+        line: usize,
+        /// The line as written.
+        text: String,
+    },
+    /// A pattern Go's `filepath.Match` rejects (`[`, `[]`, `[a-]`, a trailing `\`...).
+    #[error("line {line}: syntax error in pattern `{pattern}`")]
+    BadPattern {
+        /// 1-based line number.
+        line: usize,
+        /// The cleaned pattern.
+        pattern: String,
+    },
+}
+
+impl IgnoreError {
+    /// The conformance corpus's category: `line_too_long`, `illegal_exclusion`, `bad_pattern`.
+    pub fn category(&self) -> &'static str {
+        match self {
+            IgnoreError::LineTooLong { .. } => "line_too_long",
+            IgnoreError::IllegalExclusion { .. } => "illegal_exclusion",
+            IgnoreError::BadPattern { .. } => "bad_pattern",
+        }
+    }
+
+    /// Docker's stage: `parse` (`ReadAll`) or `new` (`patternmatcher.New`).
+    pub fn stage(&self) -> &'static str {
+        match self {
+            IgnoreError::LineTooLong { .. } => "parse",
+            _ => "new",
+        }
+    }
+
+    /// The 1-based line at fault.
+    pub fn line(&self) -> usize {
+        match self {
+            IgnoreError::LineTooLong { line, .. }
+            | IgnoreError::IllegalExclusion { line, .. }
+            | IgnoreError::BadPattern { line, .. } => *line,
+        }
+    }
+}
+
+/// A pattern whose Go regexp fails to compile was consulted: Docker fails the
+/// build with "syntax error in pattern" when this happens during the walk.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: syntax error in pattern `{pattern}` ({detail}), reached while matching `{path}`")]
+pub struct PatternError {
+    /// 1-based line of the rule.
+    pub line: usize,
+    /// The cleaned pattern.
+    pub pattern: String,
+    /// What Go's regexp parser objects to.
+    pub detail: String,
+    /// The path whose evaluation consulted the pattern.
+    pub path: String,
+}
+
+/// One rule of an ignore file: a non-comment, non-blank line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    /// 1-based line number in the file.
+    pub line: usize,
+    /// The line as written (lossily decoded for display).
+    pub text: String,
+    /// What Docker's `ReadAll` makes of it, `!` included: e.g. `/a/b/` → `a/b`.
+    pub pattern: String,
+    /// Whether the rule is an exception (`!`), re-including what matched.
+    pub exception: bool,
+    #[serde(skip)]
+    raw_pattern: Vec<u8>,
+}
+
+impl Rule {
+    /// The pattern bytes as `ReadAll` returns them (`!` included).
+    pub fn pattern_bytes(&self) -> &[u8] {
+        &self.raw_pattern
+    }
+}
+
+/// A parsed `.dockerignore`: its rules in file order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IgnoreFile {
+    /// The rules, in file order.
+    pub rules: Vec<Rule>,
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+impl IgnoreFile {
+    /// Parses ignore-file bytes exactly as Docker's `ignorefile.ReadAll`.
+    pub fn parse(data: &[u8]) -> Result<IgnoreFile, IgnoreError> {
+        let mut rules = Vec::new();
+        let mut rest = data;
+        let mut line_no = 0;
+        while !rest.is_empty() {
+            let (mut line, next) = match rest.iter().position(|&b| b == b'\n') {
+                Some(i) => (&rest[..i], &rest[i + 1..]),
+                None => (rest, &rest[rest.len()..]),
+            };
+            rest = next;
+            line_no += 1;
+            // bufio.Scanner needs the line plus its newline in a 64 KiB buffer.
+            if line.len() >= MAX_LINE_BYTES {
+                return Err(IgnoreError::LineTooLong { line: line_no, len: line.len() });
+            }
+            if let Some(l) = line.strip_suffix(b"\r") {
+                line = l;
+            }
+            if line_no == 1 {
+                line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+            }
+            if line.starts_with(b"#") {
+                continue;
+            }
+            let mut pat = gostr::trim_space(line);
+            if pat.is_empty() {
+                continue;
+            }
+            let exception = pat[0] == b'!';
+            if exception {
+                pat = gostr::trim_space(&pat[1..]);
+            }
+            let mut cleaned = Vec::with_capacity(pat.len() + 1);
+            if exception {
+                cleaned.push(b'!');
+            }
+            if !pat.is_empty() {
+                let c = gostr::clean(pat);
+                let c = if c.len() > 1 && c[0] == b'/' { &c[1..] } else { &c[..] };
+                cleaned.extend_from_slice(c);
+            }
+            rules.push(Rule {
+                line: line_no,
+                text: lossy(line),
+                pattern: lossy(&cleaned),
+                exception,
+                raw_pattern: cleaned,
+            });
+        }
+        Ok(IgnoreFile { rules })
+    }
+
+    /// Whether the file has no rules at all (Docker then sends everything).
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+}
+
+/// A compiled rule: what `patternmatcher.New` keeps of one line.
+#[derive(Debug, Clone)]
+struct Compiled {
+    /// The cleaned pattern without `!`.
+    cleaned: Vec<u8>,
+    exception: bool,
+    matcher: Matcher,
+    /// Index into [`IgnoreFile::rules`].
+    rule: usize,
+}
+
+/// The rules of an ignore file, compiled: answers Docker's verdicts.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    file: IgnoreFile,
+    compiled: Vec<Compiled>,
+    has_exceptions: bool,
+}
+
+/// Per-directory memory of which rules hit it (patternmatcher's `MatchInfo`),
+/// threaded from a directory to its children.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MatchInfo {
+    hits: Vec<bool>,
+}
+
+/// The threaded verdict of one path and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// Whether the rules exclude the path.
+    pub excluded: bool,
+    /// Index into [`RuleSet::rules`] of the last rule that hit the path (the
+    /// one that decided), if any rule did.
+    pub decided_by: Option<usize>,
+    /// Whether that hit was inherited from the parent directory rather than a
+    /// match of the path itself.
+    pub inherited: bool,
+    /// What the path's children inherit.
+    pub info: MatchInfo,
+}
+
+impl RuleSet {
+    /// Compiles an ignore file as `patternmatcher.New` does, rejecting the
+    /// whole set for a bare `!` or a pattern Go's `filepath.Match` refuses.
+    pub fn new(file: IgnoreFile) -> Result<RuleSet, IgnoreError> {
+        let mut compiled = Vec::with_capacity(file.rules.len());
+        let mut has_exceptions = false;
+        for (idx, rule) in file.rules.iter().enumerate() {
+            let p = gostr::trim_space(&rule.raw_pattern);
+            if p.is_empty() {
+                continue;
+            }
+            let p = gostr::clean(p);
+            let (exception, body) = if p[0] == b'!' {
+                if p.len() == 1 {
+                    return Err(IgnoreError::IllegalExclusion { line: rule.line, text: rule.text.clone() });
+                }
+                (true, p[1..].to_vec())
+            } else {
+                (false, p)
+            };
+            if fnmatch::is_bad_pattern(&body) {
+                return Err(IgnoreError::BadPattern { line: rule.line, pattern: lossy(&body) });
+            }
+            has_exceptions |= exception;
+            compiled.push(Compiled { matcher: Matcher::compile(&body), cleaned: body, exception, rule: idx });
+        }
+        Ok(RuleSet { file, compiled, has_exceptions })
+    }
+
+    /// Compiles bare patterns (BuildKit's include patterns from FollowPaths);
+    /// each pattern's "line" is its 1-based position.
+    pub fn from_patterns<P: AsRef<[u8]>>(patterns: &[P]) -> Result<RuleSet, IgnoreError> {
+        let rules = patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let p = p.as_ref();
+                Rule {
+                    line: i + 1,
+                    text: lossy(p),
+                    pattern: lossy(p),
+                    exception: p.first() == Some(&b'!'),
+                    raw_pattern: p.to_vec(),
+                }
+            })
+            .collect();
+        RuleSet::new(IgnoreFile { rules })
+    }
+
+    /// Parses and compiles ignore-file bytes in one step.
+    pub fn parse(data: &[u8]) -> Result<RuleSet, IgnoreError> {
+        RuleSet::new(IgnoreFile::parse(data)?)
+    }
+
+    /// The rules, in file order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.file.rules
+    }
+
+    /// The ignore file the set was compiled from.
+    pub fn file(&self) -> &IgnoreFile {
+        &self.file
+    }
+
+    /// Whether any rule is an exception (`!`).
+    pub fn has_exceptions(&self) -> bool {
+        self.has_exceptions
+    }
+
+    /// Whether there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.compiled.is_empty()
+    }
+
+    fn pattern_error(&self, c: &Compiled, detail: &str, path: &[u8]) -> PatternError {
+        PatternError {
+            line: self.file.rules[c.rule].line,
+            pattern: lossy(&c.cleaned),
+            detail: detail.to_string(),
+            path: lossy(path),
+        }
+    }
+
+    /// The verdict BuildKit's walk computes (`MatchesUsingParentResults`):
+    /// `parent` is the parent directory's [`Verdict::info`], or `None` at the
+    /// context root. A rule that hit the parent hits the child without being
+    /// consulted; otherwise a normal rule is consulted only while the path is
+    /// not excluded and an exception only while it is.
+    pub fn verdict(&self, path: &[u8], parent: Option<&MatchInfo>) -> Result<Verdict, PatternError> {
+        let parent_hits = parent.map(|p| p.hits.as_slice()).filter(|h| !h.is_empty());
+        let mut hits = vec![false; self.compiled.len()];
+        let mut excluded = false;
+        let mut decided_by = None;
+        let mut inherited = false;
+        for (i, c) in self.compiled.iter().enumerate() {
+            let mut hit = parent_hits.is_some_and(|h| h[i]);
+            let from_parent = hit;
+            if !hit {
+                if c.exception != excluded {
+                    continue;
+                }
+                hit = c.matcher.matches(path).map_err(|e| self.pattern_error(c, e, path))?;
+                if !hit && parent_hits.is_none() {
+                    hit = self.any_ancestor_matches(c, path);
+                }
+            }
+            hits[i] = hit;
+            if hit {
+                excluded = !c.exception;
+                decided_by = Some(c.rule);
+                inherited = from_parent;
+            }
+        }
+        Ok(Verdict { excluded, decided_by, inherited, info: MatchInfo { hits } })
+    }
+
+    /// Docker ignores errors from ancestor checks (`match, _ = pattern.match(...)`).
+    fn any_ancestor_matches(&self, c: &Compiled, path: &[u8]) -> bool {
+        let Some(last) = path.iter().rposition(|&b| b == b'/') else {
+            return false;
+        };
+        let parent = &path[..last];
+        parent
+            .iter()
+            .enumerate()
+            .filter(|&(_, &b)| b == b'/')
+            .map(|(i, _)| i)
+            .chain(std::iter::once(parent.len()))
+            .any(|end| c.matcher.matches(&parent[..end]).unwrap_or(false))
+    }
+
+    /// The "path or any parent" verdict (`MatchesOrParentMatches`), which the
+    /// classic builder and BuildKit's `CopyIgnoredFile` check use. Returns the
+    /// verdict and the deciding rule.
+    pub fn matches_or_parent(&self, path: &[u8]) -> Result<(bool, Option<usize>), PatternError> {
+        let mut excluded = false;
+        let mut decided = None;
+        for c in &self.compiled {
+            if c.exception != excluded {
+                continue;
+            }
+            let mut hit = c.matcher.matches(path).map_err(|e| self.pattern_error(c, e, path))?;
+            if !hit {
+                hit = self.any_ancestor_matches(c, path);
+            }
+            if hit {
+                excluded = !c.exception;
+                decided = Some(c.rule);
+            }
+        }
+        Ok((excluded, decided))
+    }
+
+    /// The exception patterns with a trailing `/**` and then `/*` removed, or
+    /// `None` if any still contains `* [ ] ? ^ \`: fsutil's test for whether an
+    /// excluded directory can be skipped without looking inside.
+    pub(crate) fn exception_prefixes(&self) -> Option<Vec<Vec<u8>>> {
+        prefixes(self.compiled.iter().filter(|c| c.exception).map(|c| c.cleaned.as_slice()))
+    }
+
+    /// Includes patterns (FollowPaths) use the non-exception patterns instead.
+    pub(crate) fn inclusion_prefixes(&self) -> Option<Vec<Vec<u8>>> {
+        prefixes(self.compiled.iter().filter(|c| !c.exception).map(|c| c.cleaned.as_slice()))
+    }
+}
+
+fn prefixes<'a>(patterns: impl Iterator<Item = &'a [u8]>) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    for p in patterns {
+        let p = p.strip_suffix(b"/**").unwrap_or(p);
+        let p = p.strip_suffix(b"/*").unwrap_or(p);
+        if p.iter().any(|b| b"*[]?^\\".contains(b)) {
+            return None;
+        }
+        let mut v = p.to_vec();
+        v.push(b'/');
+        out.push(v);
+    }
+    Some(out)
+}

@@ -1,0 +1,180 @@
+//! One compiled `.dockerignore` pattern, with patternmatcher's exact meaning.
+
+use super::goregex;
+use super::gostr::{decode_rune, lossy_runes};
+
+/// How a pattern is tested, chosen exactly as Docker chooses (its fast paths
+/// are observable: `**foo` is a suffix test, `foo**` a prefix test).
+#[derive(Debug, Clone)]
+pub(crate) enum Matcher {
+    /// Byte equality with the cleaned pattern.
+    Exact(Vec<u8>),
+    /// The path starts with these bytes.
+    Prefix(Vec<u8>),
+    /// The path ends with these bytes (or equals them without a leading `/`).
+    Suffix(Vec<u8>),
+    /// Docker's Go regexp, translated.
+    Regex(Box<regex::Regex>),
+    /// The regexp does not compile in Go: consulting this pattern fails.
+    Invalid(String),
+}
+
+impl Matcher {
+    /// Compiles a cleaned pattern (without its `!`).
+    pub(crate) fn compile(pattern: &[u8]) -> Matcher {
+        #[derive(PartialEq, Clone, Copy)]
+        enum Kind {
+            Exact,
+            Prefix,
+            Suffix,
+            Regexp,
+        }
+        // text/scanner semantics: runes, invalid bytes read as U+FFFD, and a
+        // BOM as the very first rune is skipped.
+        let mut runes: Vec<char> = Vec::with_capacity(pattern.len());
+        let mut rest = pattern;
+        while !rest.is_empty() {
+            let (c, w) = decode_rune(rest);
+            runes.push(c.unwrap_or('\u{FFFD}'));
+            rest = &rest[w..];
+        }
+        if runes.first() == Some(&'\u{FEFF}') {
+            runes.remove(0);
+        }
+        let mut re = String::from("^");
+        let mut kind = Kind::Exact;
+        let mut pos = 0;
+        let mut i = 0;
+        while pos < runes.len() {
+            let ch = runes[pos];
+            pos += 1;
+            match ch {
+                '*' if runes.get(pos) == Some(&'*') => {
+                    pos += 1;
+                    if runes.get(pos) == Some(&'/') {
+                        pos += 1;
+                    }
+                    if pos == runes.len() {
+                        if kind == Kind::Exact {
+                            kind = Kind::Prefix;
+                        } else {
+                            re.push_str(".*");
+                            kind = Kind::Regexp;
+                        }
+                    } else {
+                        re.push_str("(.*/)?");
+                        kind = Kind::Regexp;
+                    }
+                    if i == 0 {
+                        kind = Kind::Suffix;
+                    }
+                }
+                '*' => {
+                    re.push_str("[^/]*");
+                    kind = Kind::Regexp;
+                }
+                '?' => {
+                    re.push_str("[^/]");
+                    kind = Kind::Regexp;
+                }
+                // patternmatcher means to escape `.+()|{}$`, but its 8-byte
+                // bitmap loses the bits of `|`, `{` and `}` (124/8 and 123/8
+                // overflow a byte): those reach Go's regexp as alternation and
+                // repetition. The corpus confirms it (`\x{263a}` matches `☺`).
+                '.' | '+' | '(' | ')' | '$' => {
+                    re.push('\\');
+                    re.push(ch);
+                }
+                '\\' => {
+                    if pos < runes.len() {
+                        re.push('\\');
+                        re.push(runes[pos]);
+                        pos += 1;
+                        kind = Kind::Regexp;
+                    } else {
+                        re.push('\\');
+                    }
+                }
+                '[' | ']' => {
+                    re.push(ch);
+                    kind = Kind::Regexp;
+                }
+                _ => re.push(ch),
+            }
+            i += 1;
+        }
+        match kind {
+            Kind::Exact => Matcher::Exact(pattern.to_vec()),
+            Kind::Prefix => Matcher::Prefix(pattern[..pattern.len() - 2].to_vec()),
+            Kind::Suffix => Matcher::Suffix(pattern[2..].to_vec()),
+            Kind::Regexp => {
+                re.push('$');
+                match goregex::translate(&re) {
+                    Ok(rust) => match regex::RegexBuilder::new(&rust).size_limit(1 << 24).build() {
+                        Ok(r) => Matcher::Regex(Box::new(r)),
+                        Err(e) => Matcher::Invalid(format!("{e}")),
+                    },
+                    Err(e) => Matcher::Invalid(e.0),
+                }
+            }
+        }
+    }
+
+    /// Whether `path` (relative, `/`-separated) matches; `Err` carries Go's complaint.
+    pub(crate) fn matches(&self, path: &[u8]) -> Result<bool, &str> {
+        Ok(match self {
+            Matcher::Exact(p) => path == p.as_slice(),
+            Matcher::Prefix(p) => path.starts_with(p),
+            Matcher::Suffix(s) => path.ends_with(s) || (s.first() == Some(&b'/') && path == &s[1..]),
+            Matcher::Regex(r) => r.is_match(&lossy_runes(path)),
+            Matcher::Invalid(e) => return Err(e),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Matcher;
+
+    fn m(p: &str, path: &str) -> bool {
+        Matcher::compile(p.as_bytes()).matches(path.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn docker_meanings() {
+        assert!(m("a/**/b", "a/b"));
+        assert!(m("a/**/b", "a/x/y/b"));
+        assert!(m("a**b", "a/b"));
+        assert!(!m("a**b", "axb"));
+        assert!(m("**/foo", "foo"));
+        assert!(m("**foo", "a/xfoo"));
+        assert!(m("foo**", "food/x"));
+        assert!(m("[^a]", "/"));
+        assert!(m("[!a]", "!"));
+        assert!(!m("[!a]", "b"));
+        assert!(m("[[:alpha:]]", "q"));
+        assert!(m("[*]", "]"));
+        assert!(m("[*]", "[]"));
+        assert!(m("a\\b", "a"));
+        assert!(m("\\d", "7"));
+        assert!(!m("\\d", "٣"));
+        assert!(m("\\Qabc", "abc$"));
+        assert!(m("^a*", "abc"));
+        assert!(!m("^a*", "^abc"));
+        assert!(!m("a^b*", "a^b"));
+        assert!(m("{a,b}", "{a,b}"));
+        assert!(m("a{2}*", "aa.txt"));
+        assert!(m("x|y*", "x/anything"));
+        assert!(m("\\x{263a}", "☺"));
+        assert!(m("\\x41", "A"));
+        assert!(m("\\pL", "é"));
+        assert!(!m("*.go", "pkg/x.go"));
+    }
+
+    #[test]
+    fn lazy_errors() {
+        for p in ["[z-a]", "[[:foo:]]", "\\1", "\\é", "\\u0041"] {
+            assert!(Matcher::compile(p.as_bytes()).matches(b"x").is_err(), "{p}");
+        }
+    }
+}
