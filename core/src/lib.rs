@@ -16,4 +16,5 @@ pub mod eval;
 #[cfg(feature = "fs")]
 pub mod fs;
 pub mod ignore;
+pub mod listing;
 pub mod tree;

@@ -98,6 +98,11 @@ pub struct ContextTree {
     /// Children of each directory, sorted byte-wise once the tree is built.
     children: Vec<Vec<NodeId>>,
     link_targets: HashMap<NodeId, Vec<u8>>,
+    /// Upper bounds for sizes known only as an interval (rounded units).
+    size_hi: HashMap<NodeId, u64>,
+    /// Bytes inside a directory that the input counts but does not list
+    /// (e.g. `du` without `-a`): `(min, max)`.
+    unlisted: HashMap<NodeId, (u64, u64)>,
     index: HashMap<(NodeId, Box<[u8]>), NodeId>,
     sorted: bool,
 }
@@ -124,6 +129,8 @@ impl ContextTree {
             names: Vec::new(),
             children: vec![Vec::new()],
             link_targets: HashMap::new(),
+            size_hi: HashMap::new(),
+            unlisted: HashMap::new(),
             index: HashMap::new(),
             sorted: true,
         }
@@ -294,6 +301,43 @@ impl ContextTree {
         }
         parts.reverse();
         parts.join(&b'/')
+    }
+
+    /// Records that the node's size is only known to lie in `lo..=hi`
+    /// (`size` becomes `lo`).
+    pub fn set_size_bounds(&mut self, id: NodeId, lo: u64, hi: u64) {
+        self.nodes[id as usize].size = lo;
+        if hi > lo {
+            self.size_hi.insert(id, hi);
+        } else {
+            self.size_hi.remove(&id);
+        }
+    }
+
+    /// The node's size as an interval (`lo == hi` when exact).
+    pub fn size_bounds(&self, id: NodeId) -> (u64, u64) {
+        let lo = self.nodes[id as usize].size;
+        (lo, self.size_hi.get(&id).copied().unwrap_or(lo))
+    }
+
+    /// Records bytes that the input attributes to directory `id` without
+    /// listing the entries holding them (`du` without `-a`).
+    pub fn set_unlisted(&mut self, id: NodeId, lo: u64, hi: u64) {
+        if hi == 0 {
+            self.unlisted.remove(&id);
+        } else {
+            self.unlisted.insert(id, (lo, hi.max(lo)));
+        }
+    }
+
+    /// Unlisted bytes of a directory, `(min, max)`; `(0, 0)` when everything is listed.
+    pub fn unlisted(&self, id: NodeId) -> (u64, u64) {
+        self.unlisted.get(&id).copied().unwrap_or((0, 0))
+    }
+
+    /// Whether any node carries an interval or unlisted bytes.
+    pub fn has_uncertainty(&self) -> bool {
+        !self.size_hi.is_empty() || !self.unlisted.is_empty()
     }
 
     /// Looks a relative path up.

@@ -1,0 +1,1 @@
+//! Reading pasted listings (`du`, `find`, `ls -lR`, `tree`, `tar -tv`, ncdu/gdu JSON, git) into a [`crate::tree::ContextTree`].
