@@ -17,4 +17,5 @@ pub mod eval;
 pub mod fs;
 pub mod ignore;
 pub mod listing;
+pub mod report;
 pub mod tree;

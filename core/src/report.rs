@@ -1,0 +1,252 @@
+//! The one result type both front ends render: totals, what the rules
+//! exclude, each rule's saving, and how the Dockerfile narrows the transfer.
+//! `ctxlens --json` prints it as is.
+
+use serde::Serialize;
+
+use crate::eval::{NodeState, Totals, Transfer, TransferOptions, transfer};
+use crate::ignore::RuleSet;
+use crate::tree::{ContextTree, EntryKind, NodeId, ROOT};
+
+/// Where the rules came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IgnoreSource {
+    /// `<Dockerfile>.dockerignore`, which takes precedence (even when empty).
+    Dockerfile,
+    /// The context's root `.dockerignore`.
+    Context,
+    /// A file named on the command line.
+    Explicit,
+    /// No rules.
+    None,
+}
+
+/// The ignore file in effect and its rules with their effect.
+#[derive(Debug, Clone, Serialize)]
+pub struct IgnoreReport {
+    /// Where the rules came from.
+    pub source: IgnoreSource,
+    /// The file's path as the user knows it, if any.
+    pub file: Option<String>,
+    /// Each rule and what it does in this context.
+    pub rules: Vec<RuleReport>,
+}
+
+/// One rule's effect.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleReport {
+    /// 1-based line.
+    pub line: usize,
+    /// The line as written.
+    pub text: String,
+    /// What Docker makes of it (cleaned, `!` kept).
+    pub pattern: String,
+    /// Whether it is an exception.
+    pub exception: bool,
+    /// Files excluded where this rule decided (directly or through a parent).
+    pub excluded_files: u64,
+    /// Bytes of those files.
+    pub excluded_bytes: u64,
+    /// Context bytes without this rule minus with it (negative for an
+    /// exception that re-includes data).
+    pub saving_bytes: i64,
+    /// Context files without this rule minus with it.
+    pub saving_files: i64,
+}
+
+/// Totals of the context as sent.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct ContextReport {
+    /// File data a cold BuildKit transfer sends (a hard-linked file once).
+    pub bytes: u64,
+    /// Regular files sent with data.
+    pub files: u64,
+    /// Directories sent.
+    pub dirs: u64,
+    /// Symlinks sent.
+    pub symlinks: u64,
+    /// Hard-link entries (no data).
+    pub hardlinks: u64,
+    /// Other entries (devices, FIFOs).
+    pub other: u64,
+    /// All entries sent.
+    pub entries: u64,
+}
+
+impl From<Totals> for ContextReport {
+    fn from(t: Totals) -> Self {
+        ContextReport {
+            bytes: t.file_bytes,
+            files: t.files,
+            dirs: t.dirs,
+            symlinks: t.symlinks,
+            hardlinks: t.hardlinks,
+            other: t.other,
+            entries: t.entries,
+        }
+    }
+}
+
+/// What is left out.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct ExcludedReport {
+    /// Bytes of file data not sent.
+    pub bytes: u64,
+    /// Files not sent.
+    pub files: u64,
+}
+
+/// How the Dockerfile narrows the transfer.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TransferReport {
+    /// Whether the build reads the context at all.
+    pub context_used: bool,
+    /// Paths the transfer is restricted to (sorted), or `null` when unrestricted.
+    pub follow_paths: Option<Vec<String>>,
+    /// Whether the figures above apply the restriction (`--copy-only`).
+    pub applied: bool,
+}
+
+/// Everything ctxlens says about one context.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The context as sent.
+    pub context: ContextReport,
+    /// What the rules (and the Dockerfile restriction, when applied) leave out.
+    pub excluded: ExcludedReport,
+    /// The ignore file and each rule's effect.
+    pub ignore: IgnoreReport,
+    /// The Dockerfile's effect, when there is a Dockerfile.
+    pub transfer: Option<TransferReport>,
+    /// The error that makes Docker fail the build, if any.
+    pub error: Option<String>,
+}
+
+/// Bytes and files of a whole tree (unique file data; hard links once).
+pub fn tree_totals(tree: &ContextTree) -> (u64, u64) {
+    let mut seen = std::collections::HashSet::new();
+    let (mut bytes, mut files) = (0, 0);
+    for id in tree.walk() {
+        if tree.kind(id) == EntryKind::File {
+            let g = tree.link_group(id);
+            if g == 0 || seen.insert(g) {
+                bytes += tree.size(id);
+                files += 1;
+            }
+        }
+    }
+    (bytes, files)
+}
+
+/// The rule that decided each node: its own verdict's, or for nodes inside a
+/// pruned directory, the pruned ancestor's.
+fn deciding_rules(tree: &ContextTree, t: &Transfer) -> Vec<Option<u32>> {
+    let mut out = vec![None; tree.len()];
+    for id in tree.walk() {
+        let v = t.verdict(id);
+        out[id as usize] = match v.state {
+            NodeState::NotVisited => out[tree.parent(id) as usize],
+            NodeState::Excluded | NodeState::Pruned => v.rule,
+            _ => None,
+        };
+    }
+    out
+}
+
+/// Evaluates `tree` and builds the report. `rules` is `None` for no ignore file.
+pub fn build_report(
+    tree: &ContextTree,
+    rules: Option<&RuleSet>,
+    source: IgnoreSource,
+    file: Option<String>,
+    transfer_info: Option<TransferReport>,
+) -> Report {
+    let follow: Option<Vec<String>> =
+        transfer_info.as_ref().filter(|t| t.applied && t.context_used).and_then(|t| t.follow_paths.clone());
+    let unused = transfer_info.as_ref().is_some_and(|t| t.applied && !t.context_used);
+    let run = |set: Option<&RuleSet>| -> Transfer {
+        if unused {
+            let empty = ContextTree::new();
+            return transfer(&empty, &TransferOptions::default());
+        }
+        transfer(tree, &TransferOptions { rules: set, follow_paths: follow.as_deref() })
+    };
+    let main = run(rules);
+    let (all_bytes, all_files) = tree_totals(tree);
+    let context = ContextReport::from(main.totals);
+    let excluded = ExcludedReport {
+        bytes: all_bytes.saturating_sub(context.bytes),
+        files: all_files.saturating_sub(context.files),
+    };
+    let mut rule_reports = Vec::new();
+    if let Some(set) = rules {
+        let decided = deciding_rules(tree, &main);
+        let mut per_rule = vec![(0u64, 0u64); set.rules().len()];
+        let mut seen = std::collections::HashSet::new();
+        for id in tree.walk() {
+            if tree.kind(id) != EntryKind::File || main.is_sent(id) {
+                continue;
+            }
+            let g = tree.link_group(id);
+            if g != 0 && !seen.insert(g) {
+                continue;
+            }
+            if let Some(r) = decided[id as usize] {
+                per_rule[r as usize].0 += 1;
+                per_rule[r as usize].1 += tree.size(id);
+            }
+        }
+        for (i, rule) in set.rules().iter().enumerate() {
+            let mut without = set.file().clone();
+            without.rules.remove(i);
+            let (saving_bytes, saving_files) = match RuleSet::new(without) {
+                Ok(s) => {
+                    let t = run(Some(&s));
+                    (
+                        t.totals.file_bytes as i64 - context.bytes as i64,
+                        t.totals.files as i64 - context.files as i64,
+                    )
+                }
+                Err(_) => (0, 0),
+            };
+            rule_reports.push(RuleReport {
+                line: rule.line,
+                text: rule.text.clone(),
+                pattern: rule.pattern.clone(),
+                exception: rule.exception,
+                excluded_files: per_rule[i].0,
+                excluded_bytes: per_rule[i].1,
+                saving_bytes,
+                saving_files,
+            });
+        }
+    }
+    Report {
+        context,
+        excluded,
+        ignore: IgnoreReport { source, file, rules: rule_reports },
+        transfer: transfer_info,
+        error: main.error.as_ref().map(|e| e.to_string()),
+    }
+}
+
+/// Total file bytes below each directory that the transfer sends, and the
+/// node ids of the largest sent files: for "biggest contributors" views.
+pub fn sent_sizes(tree: &ContextTree, t: &Transfer) -> Vec<u64> {
+    let mut sizes = vec![0u64; tree.len()];
+    for e in &t.entries {
+        if matches!(e.kind, crate::eval::SentKind::File) {
+            let mut cur: NodeId = e.node;
+            let s = tree.size(e.node);
+            loop {
+                sizes[cur as usize] += s;
+                if cur == ROOT {
+                    break;
+                }
+                cur = tree.parent(cur);
+            }
+        }
+    }
+    sizes
+}
