@@ -106,6 +106,10 @@ pub struct TransferReport {
     pub follow_paths: Option<Vec<String>>,
     /// Whether the figures above apply the restriction (`--copy-only`).
     pub applied: bool,
+    /// The Dockerfile read, if any.
+    pub dockerfile: Option<String>,
+    /// Sources that could not be resolved exactly.
+    pub unresolved: Vec<String>,
 }
 
 /// Everything ctxlens says about one context.
@@ -118,7 +122,7 @@ pub struct Report {
     /// The ignore file and each rule's effect.
     pub ignore: IgnoreReport,
     /// The Dockerfile's effect, when there is a Dockerfile.
-    pub transfer: Option<TransferReport>,
+    pub transfer: TransferReport,
     /// The error that makes Docker fail the build, if any.
     pub error: Option<String>,
 }
@@ -154,17 +158,20 @@ fn deciding_rules(tree: &ContextTree, t: &Transfer) -> Vec<Option<u32>> {
     out
 }
 
-/// Evaluates `tree` and builds the report. `rules` is `None` for no ignore file.
+/// Evaluates `tree` and builds the report, returning the transfer it is
+/// based on too. `rules` is `None` for no ignore file; `transfer_info` is
+/// `None` without a Dockerfile.
 pub fn build_report(
     tree: &ContextTree,
     rules: Option<&RuleSet>,
     source: IgnoreSource,
     file: Option<String>,
     transfer_info: Option<TransferReport>,
-) -> Report {
+) -> (Report, Transfer) {
+    let transfer_info = transfer_info.unwrap_or(TransferReport { context_used: true, ..TransferReport::default() });
     let follow: Option<Vec<String>> =
-        transfer_info.as_ref().filter(|t| t.applied && t.context_used).and_then(|t| t.follow_paths.clone());
-    let unused = transfer_info.as_ref().is_some_and(|t| t.applied && !t.context_used);
+        Some(&transfer_info).filter(|t| t.applied && t.context_used).and_then(|t| t.follow_paths.clone());
+    let unused = transfer_info.applied && !transfer_info.context_used;
     let run = |set: Option<&RuleSet>| -> Transfer {
         if unused {
             let empty = ContextTree::new();
@@ -222,13 +229,14 @@ pub fn build_report(
             });
         }
     }
-    Report {
+    let report = Report {
         context,
         excluded,
         ignore: IgnoreReport { source, file, rules: rule_reports },
         transfer: transfer_info,
         error: main.error.as_ref().map(|e| e.to_string()),
-    }
+    };
+    (report, main)
 }
 
 /// Total file bytes below each directory that the transfer sends, and the

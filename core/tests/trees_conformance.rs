@@ -4,60 +4,11 @@
 
 mod support;
 
-use std::os::unix::fs::{PermissionsExt, symlink};
-use std::path::Path;
-
 use ctxlens_core::eval::{SentKind, TransferOptions, transfer};
 use ctxlens_core::fs::read_context;
 use ctxlens_core::ignore::RuleSet;
 use serde_json::Value;
-use support::{Failures, jsonl};
-
-/// Creates the case's tree under `root`, as the generator did.
-pub fn materialise(root: &Path, tree: &[Value]) {
-    for e in tree {
-        let p = root.join(e["path"].as_str().unwrap());
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).unwrap();
-        }
-        match e["type"].as_str().unwrap() {
-            "dir" => std::fs::create_dir_all(&p).unwrap(),
-            "file" => {
-                if let Some(c) = e["content"].as_str() {
-                    std::fs::write(&p, c).unwrap();
-                } else {
-                    let f = std::fs::File::create(&p).unwrap();
-                    f.set_len(e["size"].as_u64().unwrap_or(0)).unwrap();
-                }
-            }
-            "symlink" => symlink(e["target"].as_str().unwrap(), &p).unwrap(),
-            "hardlink" => std::fs::hard_link(root.join(e["target"].as_str().unwrap()), &p).unwrap(),
-            t => panic!("unknown type {t}"),
-        }
-        let mode = e["mode"].as_str().map(|m| u32::from_str_radix(m, 8).unwrap());
-        let mode = match (e["type"].as_str().unwrap(), mode) {
-            ("symlink", _) => None,
-            (_, Some(m)) => Some(m),
-            ("dir", None) => Some(0o755),
-            (_, None) => Some(0o644),
-        };
-        if let Some(m) = mode {
-            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(m)).unwrap();
-        }
-    }
-    // Implied directories get 0755 too (create_dir_all honours the umask).
-    for e in tree {
-        let mut p = Path::new(e["path"].as_str().unwrap()).parent();
-        while let Some(d) = p.filter(|d| !d.as_os_str().is_empty()) {
-            let full = root.join(d);
-            let explicit = tree.iter().any(|x| x["path"] == d.to_str().unwrap() && x["mode"].is_string());
-            if !explicit {
-                std::fs::set_permissions(&full, std::fs::Permissions::from_mode(0o755)).unwrap();
-            }
-            p = d.parent();
-        }
-    }
-}
+use support::{Failures, jsonl, materialise};
 
 #[test]
 fn trees_walk_exactly_like_fsutil() {

@@ -7,6 +7,7 @@
 //! include patterns from the Dockerfile's FollowPaths, symlinks as leaves and
 //! hard links sent once with data.
 
+pub mod classic;
 mod follow;
 
 pub use follow::include_patterns;

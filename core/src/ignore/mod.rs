@@ -273,6 +273,53 @@ impl RuleSet {
         RuleSet::new(IgnoreFile { rules })
     }
 
+    /// The same rules followed by `extra` exceptions (the classic CLI's
+    /// `!.dockerignore` / `!<Dockerfile>`), which get line 0.
+    pub fn with_appended(&self, extra: &[Vec<u8>]) -> Result<RuleSet, IgnoreError> {
+        let mut file = self.file.clone();
+        for p in extra {
+            file.rules.push(Rule {
+                line: 0,
+                text: lossy(p),
+                pattern: lossy(p),
+                exception: p.first() == Some(&b'!'),
+                raw_pattern: p.clone(),
+            });
+        }
+        RuleSet::new(file)
+    }
+
+    /// The deprecated one-level verdict (`PatternMatcher.Matches`) the
+    /// classic CLI uses to decide whether to re-include the Dockerfile and
+    /// `.dockerignore`: a pattern of `n` components is also tried against the
+    /// path's first `n` components only.
+    pub fn matches_one_level(&self, path: &[u8]) -> Result<bool, PatternError> {
+        let parent_dirs: Vec<&[u8]> = match path.iter().rposition(|&b| b == b'/') {
+            Some(i) => path[..i].split(|&b| b == b'/').collect(),
+            None => Vec::new(),
+        };
+        let mut matched = false;
+        for c in &self.compiled {
+            if c.exception != matched {
+                continue;
+            }
+            let mut hit = c.matcher.matches(path).map_err(|e| self.pattern_error(c, e, path))?;
+            let n = c.cleaned.split(|&b| b == b'/').count();
+            if !hit && !parent_dirs.is_empty() && n <= parent_dirs.len() {
+                hit = c.matcher.matches(&parent_dirs[..n].join(&b'/')).unwrap_or(false);
+            }
+            if hit {
+                matched = !c.exception;
+            }
+        }
+        Ok(matched)
+    }
+
+    /// The patterns as `ReadAll` returned them (`!` included).
+    pub fn patterns(&self) -> Vec<String> {
+        self.file.rules.iter().map(|r| r.pattern.clone()).collect()
+    }
+
     /// Parses and compiles ignore-file bytes in one step.
     pub fn parse(data: &[u8]) -> Result<RuleSet, IgnoreError> {
         RuleSet::new(IgnoreFile::parse(data)?)
@@ -338,6 +385,19 @@ impl RuleSet {
             }
         }
         Ok(Verdict { excluded, decided_by, inherited, info: MatchInfo { hits } })
+    }
+
+    /// The threaded verdict of `path`, computed through each of its ancestor
+    /// directories in turn, as the walk would reach it.
+    pub fn verdict_for_path(&self, path: &[u8]) -> Result<Verdict, PatternError> {
+        let mut info: Option<MatchInfo> = None;
+        let mut last = None;
+        for (i, _) in path.iter().enumerate().filter(|&(_, &b)| b == b'/').chain(std::iter::once((path.len(), &b'/'))) {
+            let v = self.verdict(&path[..i], info.as_ref())?;
+            info = Some(v.info.clone());
+            last = Some(v);
+        }
+        Ok(last.expect("at least one component"))
     }
 
     /// Docker ignores errors from ancestor checks (`match, _ = pattern.match(...)`).
