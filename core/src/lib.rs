@@ -13,6 +13,7 @@
 
 pub mod dockerfile;
 pub mod eval;
+pub mod explain;
 #[cfg(feature = "fs")]
 pub mod fs;
 pub mod ignore;

@@ -224,6 +224,15 @@ pub struct Verdict {
     pub info: MatchInfo,
 }
 
+impl Verdict {
+    /// Whether rule `rule` (index into [`RuleSet::rules`]) hit this path.
+    pub fn info_hits(&self, rule: usize) -> bool {
+        // ReadAll never yields a pattern New would skip, so rule and
+        // compiled indices coincide.
+        self.info.hits.get(rule).copied().unwrap_or(false)
+    }
+}
+
 impl RuleSet {
     /// Compiles an ignore file as `patternmatcher.New` does, rejecting the
     /// whole set for a bare `!` or a pattern Go's `filepath.Match` refuses.
