@@ -87,16 +87,16 @@ fn root_only_hints(rules: &RuleSet, path: &[u8]) -> Vec<String> {
         if r.exception || p.contains(&b'/') || p.starts_with(b"**") {
             continue;
         }
-        if let Ok(single) = RuleSet::from_patterns(&[p]) {
-            if single.verdict(base, None).is_ok_and(|v| v.excluded) {
-                hints.push(format!(
-                    "{} matches `{}` only at the context root: a pattern without `/` is not a basename match in \
-                     Docker; `**/{}` would exclude this path",
-                    rule_desc(r),
-                    show(base),
-                    r.pattern
-                ));
-            }
+        if let Ok(single) = RuleSet::from_patterns(&[p])
+            && single.verdict(base, None).is_ok_and(|v| v.excluded)
+        {
+            hints.push(format!(
+                "{} matches `{}` only at the context root: a pattern without `/` is not a basename match in \
+                 Docker; `**/{}` would exclude this path",
+                rule_desc(r),
+                show(base),
+                r.pattern
+            ));
         }
     }
     hints

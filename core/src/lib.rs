@@ -11,6 +11,7 @@
 //! Dockerfile's COPY sources ([`dockerfile`]) can narrow the transfer.
 #![deny(missing_docs)]
 
+pub mod compare;
 pub mod dockerfile;
 pub mod eval;
 pub mod explain;

@@ -324,7 +324,7 @@ fn validate(tree: &ContextTree, set: &RuleSet, unreadable: &[Vec<u8>]) -> Option
             Ok((true, _)) => continue,
             Ok((false, _)) => {}
         }
-        if tree.kind(id) == EntryKind::File && unreadable.iter().any(|u| *u == path) {
+        if tree.kind(id) == EntryKind::File && unreadable.contains(&path) {
             return Some(ClassicError {
                 stage: "validate",
                 category: "unreadable",

@@ -319,16 +319,17 @@ fn parse_class(s: &str) -> Res<(Class, &str)> {
     let mut first = true;
     while t.is_empty() || !t.starts_with(']') || first {
         first = false;
-        if t.len() > 2 && t.starts_with("[:") {
-            if let Some((ranges, neg, rest)) = parse_named_class(t)? {
-                if neg {
-                    class.add_negated(&ranges);
-                } else {
-                    ranges.iter().for_each(|&(a, b)| class.add(a, b));
-                }
-                t = rest;
-                continue;
+        if t.len() > 2
+            && t.starts_with("[:")
+            && let Some((ranges, neg, rest)) = parse_named_class(t)?
+        {
+            if neg {
+                class.add_negated(&ranges);
+            } else {
+                ranges.iter().for_each(|&(a, b)| class.add(a, b));
             }
+            t = rest;
+            continue;
         }
         if let Some((sub, rest)) = parse_unicode_class(t)? {
             class.ranges.extend(sub.ranges);
