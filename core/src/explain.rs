@@ -203,10 +203,7 @@ pub fn explain(tree: &ContextTree, rules: Option<&RuleSet>, t: &Transfer, path: 
         NodeState::Error => (
             false,
             "error",
-            format!(
-                "evaluating it fails the build: {}",
-                t.error.as_ref().map(|e| e.to_string()).unwrap_or_default()
-            ),
+            format!("evaluating it fails the build: {}", t.error.as_ref().map(|e| e.to_string()).unwrap_or_default()),
         ),
     };
     Explanation { path: shown, sent, reason, rule: rule.map(RuleRef::from), via, message, hints }

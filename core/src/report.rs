@@ -210,10 +210,7 @@ pub fn build_report(
             let (saving_bytes, saving_files) = match RuleSet::new(without) {
                 Ok(s) => {
                     let t = run(Some(&s));
-                    (
-                        t.totals.file_bytes as i64 - context.bytes as i64,
-                        t.totals.files as i64 - context.files as i64,
-                    )
+                    (t.totals.file_bytes as i64 - context.bytes as i64, t.totals.files as i64 - context.files as i64)
                 }
                 Err(_) => (0, 0),
             };

@@ -53,7 +53,13 @@ impl Entry {
     /// A symlink to `target`.
     pub fn symlink(target: impl Into<Vec<u8>>) -> Entry {
         let target = target.into();
-        Entry { kind: EntryKind::Symlink, size: target.len() as u64, mode: None, link_group: 0, link_target: Some(target) }
+        Entry {
+            kind: EntryKind::Symlink,
+            size: target.len() as u64,
+            mode: None,
+            link_group: 0,
+            link_target: Some(target),
+        }
     }
 
     /// The same entry with permission bits.

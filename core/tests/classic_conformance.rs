@@ -33,9 +33,7 @@ fn classic_builds_exactly_like_docker_cli() {
         let want = &case["expected"];
         // The generator records "" when the build stopped before resolving it.
         let rel = json!(got.rel_dockerfile.clone().unwrap_or_default());
-        f.check(id, "rel_dockerfile", want["rel_dockerfile"] == rel, || {
-            format!("{:?}", got.rel_dockerfile)
-        });
+        f.check(id, "rel_dockerfile", want["rel_dockerfile"] == rel, || format!("{:?}", got.rel_dockerfile));
         f.check(id, "patterns", want["patterns"] == json!(got.patterns), || format!("{:?}", got.patterns));
         f.check(id, "exclude_patterns", want["exclude_patterns"] == json!(got.exclude_patterns), || {
             format!("{:?}", got.exclude_patterns)

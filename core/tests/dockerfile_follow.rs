@@ -7,17 +7,10 @@ use std::collections::BTreeMap;
 use ctxlens_core::dockerfile::{BuildOptions, context_use};
 use serde_json::Value;
 
-const CORPUS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/conformance/dockerfile_follow.jsonl"
-);
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/conformance/dockerfile_follow.jsonl");
 
 fn string_list(v: &Value) -> Option<Vec<String>> {
-    v.as_array().map(|a| {
-        a.iter()
-            .map(|s| s.as_str().unwrap_or_default().to_owned())
-            .collect()
-    })
+    v.as_array().map(|a| a.iter().map(|s| s.as_str().unwrap_or_default().to_owned()).collect())
 }
 
 #[test]
@@ -46,10 +39,7 @@ fn dockerfile_follow_corpus() {
                 build_args.insert(k.clone(), v.as_str().unwrap_or_default().to_owned());
             }
         }
-        let opts = BuildOptions {
-            build_args,
-            target: case["target"].as_str().map(str::to_owned),
-        };
+        let opts = BuildOptions { build_args, target: case["target"].as_str().map(str::to_owned) };
         let want_used = case["context_used"].as_bool().unwrap_or(false);
         let want_paths = string_list(&case["follow_paths"]);
         let want_err = case["error"]["category"].as_str().map(str::to_owned);
@@ -70,28 +60,18 @@ fn dockerfile_follow_corpus() {
                 ));
             }
             (Err(e), None) => {
-                failures.push(format!(
-                    "{id}: want used={want_used} paths={want_paths:?}, got error {}: {e}",
-                    e.category()
-                ));
+                failures
+                    .push(format!("{id}: want used={want_used} paths={want_paths:?}, got error {}: {e}", e.category()));
             }
             (Err(e), Some(cat)) => {
                 if e.category() != cat {
-                    failures.push(format!(
-                        "{id}: want error {cat}, got error {}: {e}",
-                        e.category()
-                    ));
+                    failures.push(format!("{id}: want error {cat}, got error {}: {e}", e.category()));
                 }
             }
         }
     }
     assert_eq!(total, 147, "the corpus has 147 cases");
-    assert!(
-        failures.is_empty(),
-        "{} of {total} cases fail:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {total} cases fail:\n{}", failures.len(), failures.join("\n"));
 }
 
 /// Pathological shapes: deep nesting, very long lines, many instructions.
@@ -100,18 +80,8 @@ fn pathological_inputs_never_panic() {
     let opts = BuildOptions::default();
     let inputs: Vec<Vec<u8>> = vec![
         format!("FROM a\n{}COPY a b\n", "ONBUILD ".repeat(8000)).into_bytes(),
-        format!(
-            "FROM a\nCOPY {}x{} /y\n",
-            "${a:-".repeat(10_000),
-            "}".repeat(10_000)
-        )
-        .into_bytes(),
-        format!(
-            "FROM a\nCOPY {}x{} /y\n",
-            "${a:-\"".repeat(8_000),
-            "\"}".repeat(8_000)
-        )
-        .into_bytes(),
+        format!("FROM a\nCOPY {}x{} /y\n", "${a:-".repeat(10_000), "}".repeat(10_000)).into_bytes(),
+        format!("FROM a\nCOPY {}x{} /y\n", "${a:-\"".repeat(8_000), "\"}".repeat(8_000)).into_bytes(),
         format!("FROM a\nRUN [{}]\n", "[".repeat(20_000)).into_bytes(),
         format!("FROM a\nCOPY {} /y\n", "x".repeat(70_000)).into_bytes(),
         format!("FROM a\nCOPY <<{} /y\n", "E".repeat(60_000)).into_bytes(),
@@ -226,10 +196,7 @@ fn random_input_never_panics() {
         if next() % 2 == 0 {
             build_args.insert("A".to_owned(), "x y".to_owned());
         }
-        let opts = BuildOptions {
-            build_args,
-            target: targets[(next() % 3) as usize].clone(),
-        };
+        let opts = BuildOptions { build_args, target: targets[(next() % 3) as usize].clone() };
         let _ = context_use(&input, &opts);
         let _ = ctxlens_core::dockerfile::parse(&input);
     }

@@ -64,8 +64,7 @@ fn run(file: &str) {
         let parsed = IgnoreFile::parse(data);
         if let Ok(file) = &parsed {
             let got: Vec<&str> = file.rules.iter().map(|r| r.pattern.as_str()).collect();
-            let want: Vec<&str> =
-                case["patterns"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+            let want: Vec<&str> = case["patterns"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
             f.check(id, "patterns", got == want, || format!("got {got:?}, want {want:?}"));
         }
         let set = parsed.and_then(RuleSet::new);

@@ -5,7 +5,7 @@
 mod support;
 
 use ctxlens_core::eval::{SentKind, TransferOptions, transfer};
-use ctxlens_core::fs::read_context;
+use ctxlens_core::fs::{ReadOptions, read_context, read_context_with};
 use ctxlens_core::ignore::RuleSet;
 use serde_json::Value;
 use support::{Failures, jsonl, materialise};
@@ -46,12 +46,12 @@ fn trees_walk_exactly_like_fsutil() {
         };
         if let Some(s) = &set {
             let got: Vec<&str> = s.rules().iter().map(|r| r.pattern.as_str()).collect();
-            let want: Vec<&str> = expected["patterns"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+            let want: Vec<&str> =
+                expected["patterns"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
             f.check(id, "patterns", got == want, || format!("{got:?} vs {want:?}"));
         }
-        let follow: Option<Vec<String>> = case["follow_paths"]
-            .as_array()
-            .map(|a| a.iter().map(|p| p.as_str().unwrap().to_string()).collect());
+        let follow: Option<Vec<String>> =
+            case["follow_paths"].as_array().map(|a| a.iter().map(|p| p.as_str().unwrap().to_string()).collect());
         let t = transfer(tree, &TransferOptions { rules: set.as_ref(), follow_paths: follow.as_deref() });
         let want_err = expected["error"].is_object();
         f.check(id, "walk error", t.error.is_some() == want_err, || format!("{:?}", t.error));
@@ -85,6 +85,16 @@ fn trees_walk_exactly_like_fsutil() {
         f.check(id, "entries", &got == want, || {
             format!("\n got  {}\n want {}", serde_json::to_string(&got).unwrap(), serde_json::to_string(want).unwrap())
         });
+        // Reading with BuildKit's pruning (excluded trees not even read)
+        // must send exactly the same entries.
+        if let Some(rules) = &set {
+            let pruned =
+                read_context_with(dir.path(), &ReadOptions { prune: Some(rules), threads: 2, progress: None }).unwrap();
+            let tp = transfer(&pruned.tree, &TransferOptions { rules: set.as_ref(), follow_paths: follow.as_deref() });
+            let a: Vec<Vec<u8>> = t.entries.iter().map(|e| tree.path(e.node)).collect();
+            let b: Vec<Vec<u8>> = tp.entries.iter().map(|e| pruned.tree.path(e.node)).collect();
+            f.check(id, "pruned read sends the same", a == b, || format!("{} vs {} entries", a.len(), b.len()));
+        }
         let totals = &expected["totals"];
         f.check(id, "file_bytes", totals["file_bytes"] == t.totals.file_bytes, || t.totals.file_bytes.to_string());
         f.check(id, "files", totals["files"] == t.totals.files, || t.totals.files.to_string());

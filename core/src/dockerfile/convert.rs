@@ -17,10 +17,7 @@ use super::{ContextSource, DockerfileError, SourceKind};
 /// `system.DefaultPathEnv("linux")`.
 const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 /// Triggers of the stub registry's `example/onbuild` images.
-const STUB_ONBUILD: [&str; 2] = [
-    "COPY onbuild-src/ /app/",
-    "RUN --mount=type=bind,source=onbuild-mnt,target=/m true",
-];
+const STUB_ONBUILD: [&str; 2] = ["COPY onbuild-src/ /app/", "RUN --mount=type=bind,source=onbuild-mnt,target=/m true"];
 /// ARGs that never enter the environment.
 const NON_ENV_ARGS: [&str; 2] = ["BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"];
 
@@ -99,11 +96,7 @@ fn stub_env() -> BTreeMap<String, (String, bool)> {
 }
 
 fn convert_err(line: usize, message: impl Into<String>, text: Option<String>) -> DockerfileError {
-    DockerfileError::Convert {
-        line: (line > 0).then_some(line),
-        message: message.into(),
-        text,
-    }
+    DockerfileError::Convert { line: (line > 0).then_some(line), message: message.into(), text }
 }
 
 /// Run the conversion.
@@ -116,33 +109,19 @@ pub(crate) fn convert(
         return Err(DockerfileError::Empty);
     }
     let check = parser::parse_directive("check", dt).unwrap_or_default();
-    let config = lint::parse_lint_options(&check).map_err(|e| {
-        convert_err(
-            0,
-            format!("failed to parse check options: {e}"),
-            Some(check.clone()),
-        )
-    })?;
+    let config = lint::parse_lint_options(&check)
+        .map_err(|e| convert_err(0, format!("failed to parse check options: {e}"), Some(check.clone())))?;
     let mut linter = Linter::new(config);
 
-    let parsed = parser::parse(dt).map_err(|e| DockerfileError::Syntax {
+    let parsed =
+        parser::parse(dt).map_err(|e| DockerfileError::Syntax { line: e.line, message: e.message, text: e.text })?;
+    for &line in &parsed.empty_continuations {
+        linter.run(LintRule::NoEmptyContinuation, line, "Empty continuation line".into());
+    }
+    let (stages, meta) = instructions::parse(&parsed.nodes, &mut linter).map_err(|e| DockerfileError::Instruction {
         line: e.line,
         message: e.message,
         text: e.text,
-    })?;
-    for &line in &parsed.empty_continuations {
-        linter.run(
-            LintRule::NoEmptyContinuation,
-            line,
-            "Empty continuation line".into(),
-        );
-    }
-    let (stages, meta) = instructions::parse(&parsed.nodes, &mut linter).map_err(|e| {
-        DockerfileError::Instruction {
-            line: e.line,
-            message: e.message,
-            text: e.text,
-        }
     })?;
     if stages.is_empty() {
         return Err(DockerfileError::NoStages);
@@ -151,10 +130,8 @@ pub(crate) fn convert(
     validate_command_casing(&stages, &mut linter);
 
     let target = target.filter(|t| !t.is_empty());
-    let mut target_name = target.map_or_else(
-        || stages.last().map(|s| s.name.clone()).unwrap_or_default(),
-        str::to_owned,
-    );
+    let mut target_name =
+        target.map_or_else(|| stages.last().map(|s| s.name.clone()).unwrap_or_default(), str::to_owned);
     if target_name.is_empty() {
         target_name = "default".into();
     }
@@ -177,19 +154,10 @@ pub(crate) fn convert(
 
     let target_idx = match target {
         None => c.stages.len().saturating_sub(1),
-        Some(t) => c
-            .find_state_by_name(t)
-            .ok_or_else(|| DockerfileError::TargetNotFound {
-                target: t.to_owned(),
-                suggestion: golike::suggest(
-                    t,
-                    &c.states
-                        .iter()
-                        .map(|s| s.stage_name.clone())
-                        .collect::<Vec<_>>(),
-                    true,
-                ),
-            })?,
+        Some(t) => c.find_state_by_name(t).ok_or_else(|| DockerfileError::TargetNotFound {
+            target: t.to_owned(),
+            suggestion: golike::suggest(t, &c.states.iter().map(|s| s.stage_name.clone()).collect::<Vec<_>>(), true),
+        })?,
     };
 
     c.fill_commands()?;
@@ -198,16 +166,11 @@ pub(crate) fn convert(
     c.dispatch_all(&reachable)?;
 
     if let Some((rules, line)) = c.lint.error() {
-        return Err(DockerfileError::Lint {
-            rules,
-            line: (line > 0).then_some(line),
-        });
+        return Err(DockerfileError::Lint { rules, line: (line > 0).then_some(line) });
     }
 
-    let mut out = Outcome {
-        target_stage: c.states.get(target_idx).and_then(|s| s.stage).unwrap_or(0),
-        ..Outcome::default()
-    };
+    let mut out =
+        Outcome { target_stage: c.states.get(target_idx).and_then(|s| s.stage).unwrap_or(0), ..Outcome::default() };
     for (i, d) in c.states.iter().enumerate() {
         if !reachable.contains(&i) || d.unregistered {
             continue;
@@ -258,20 +221,14 @@ fn validate_stage_names(stages: &[StageDecl], lint: &mut Linter) {
             lint.run(
                 LintRule::ReservedStageName,
                 s.start_line,
-                format!(
-                    "Stage name should not use the same name as reserved stage {}",
-                    golike::quote(&s.name)
-                ),
+                format!("Stage name should not use the same name as reserved stage {}", golike::quote(&s.name)),
             );
         }
         if !seen.insert(s.name.clone()) {
             lint.run(
                 LintRule::DuplicateStageName,
                 s.start_line,
-                format!(
-                    "Duplicate stage name {}, stage names should be unique",
-                    golike::quote(&s.name)
-                ),
+                format!("Duplicate stage name {}, stage names should be unique", golike::quote(&s.name)),
             );
         }
     }
@@ -305,10 +262,7 @@ fn validate_command_casing(stages: &[StageDecl], lint: &mut Linter) {
         lint.run(
             LintRule::ConsistentInstructionCasing,
             line,
-            format!(
-                "Command '{}' should match the case of the command majority ({casing})",
-                golike::lossy(n)
-            ),
+            format!("Command '{}' should match the case of the command majority ({casing})", golike::lossy(n)),
         );
     }
 }
@@ -331,12 +285,7 @@ impl Converter<'_> {
     }
 
     fn new_unregistered(&mut self, base_name: &str, line: usize) -> usize {
-        self.add_state(Ds {
-            base_name: base_name.to_owned(),
-            line,
-            unregistered: true,
-            ..Ds::default()
-        })
+        self.add_state(Ds { base_name: base_name.to_owned(), line, unregistered: true, ..Ds::default() })
     }
 
     /// `buildMetaArgs`: global ARG values, with (or without) build args.
@@ -351,11 +300,7 @@ impl Converter<'_> {
             for kp in &cmd.args {
                 let key = golike::lossy(&kp.key);
                 known.insert(key.clone());
-                let given = if with_build_args {
-                    self.build_args.get(&key).cloned()
-                } else {
-                    None
-                };
+                let given = if with_build_args { self.build_args.get(&key).cloned() } else { None };
                 let value = match (given, &kp.value) {
                     (Some(v), _) => Some(v),
                     (None, Some(def)) => {
@@ -398,12 +343,7 @@ impl Converter<'_> {
         }
     }
 
-    fn report_unused_from_args(
-        &mut self,
-        known: &BTreeSet<String>,
-        unmatched: &BTreeSet<String>,
-        line: usize,
-    ) {
+    fn report_unused_from_args(&mut self, known: &BTreeSet<String>, unmatched: &BTreeSet<String>, line: usize) {
         let options: Vec<String> = known.iter().cloned().collect();
         for arg in unmatched {
             if known.contains(arg) {
@@ -434,10 +374,7 @@ impl Converter<'_> {
             if p.word.is_empty() {
                 return Err(convert_err(
                     line,
-                    format!(
-                        "base name ({}) should not be blank",
-                        golike::lossy(&st.base_name)
-                    ),
+                    format!("base name ({}) should not be blank", golike::lossy(&st.base_name)),
                     Some(golike::lossy(&st.base_name)),
                 ));
             }
@@ -445,18 +382,12 @@ impl Converter<'_> {
                 stage: Some(i),
                 base_name: p.word,
                 name: st.name.clone(),
-                stage_name: if st.name.is_empty() {
-                    format!("stage-{i}")
-                } else {
-                    st.name.clone()
-                },
+                stage_name: if st.name.is_empty() { format!("stage-{i}") } else { st.name.clone() },
                 line,
                 ..Ds::default()
             };
             if !st.platform.is_empty() {
-                let pm = self
-                    .shlex
-                    .process(st.platform.as_bytes(), &self.global_args);
+                let pm = self.shlex.process(st.platform.as_bytes(), &self.global_args);
                 self.report_unused_from_args(&known, &pm.unmatched, line);
                 if pm.matched.len() == 1
                     && pm.unmatched.is_empty()
@@ -481,10 +412,7 @@ impl Converter<'_> {
                     self.lint.run(
                         LintRule::FromPlatformFlagConstDisallowed,
                         line,
-                        format!(
-                            "FROM --platform flag should not use constant value {}",
-                            golike::quote(&pm.word)
-                        ),
+                        format!("FROM --platform flag should not use constant value {}", golike::quote(&pm.word)),
                     );
                 }
                 if let Some(e) = pm.error {
@@ -535,11 +463,7 @@ impl Converter<'_> {
                     Some(i) => match usize::try_from(i).ok().filter(|&u| u < self.states.len()) {
                         Some(u) => u,
                         None => {
-                            return Err(convert_err(
-                                line,
-                                format!("invalid stage index {i}"),
-                                Some(cc.from.clone()),
-                            ));
+                            return Err(convert_err(line, format!("invalid stage index {i}"), Some(cc.from.clone())));
                         }
                     },
                     None => match self.find_state_by_name(&cc.from) {
@@ -581,20 +505,12 @@ impl Converter<'_> {
             let Some(si) = self.states.get(i).and_then(|s| s.stage) else {
                 continue;
             };
-            let cmds = self
-                .stages
-                .get(si)
-                .map(|s| s.commands.clone())
-                .unwrap_or_default();
+            let cmds = self.stages.get(si).map(|s| s.commands.clone()).unwrap_or_default();
             let mut entries = Vec::with_capacity(cmds.len());
             for cmd in cmds {
                 let sources = self.command_sources(&cmd)?;
                 self.add_deps(i, &sources);
-                entries.push(Entry {
-                    cmd,
-                    sources,
-                    onbuild: false,
-                });
+                entries.push(Entry { cmd, sources, onbuild: false });
             }
             if let Some(ds) = self.states.get_mut(i) {
                 ds.commands = entries;
@@ -620,11 +536,7 @@ impl Converter<'_> {
                 *p = true;
             }
             while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-                let deps = self
-                    .states
-                    .get(node)
-                    .map(|s| s.deps.as_slice())
-                    .unwrap_or_default();
+                let deps = self.states.get(node).map(|s| s.deps.as_slice()).unwrap_or_default();
                 if let Some(&dep) = deps.get(*next) {
                     *next += 1;
                     if on_path.get(dep).copied().unwrap_or(false) {
@@ -673,10 +585,7 @@ impl Converter<'_> {
     /// Resolve base images (every stage's name must parse; reachable ones
     /// get the stub registry's config) and prepend ONBUILD triggers, until
     /// the triggers add no new dependency.
-    fn resolve_and_init_onbuild(
-        &mut self,
-        target: usize,
-    ) -> Result<BTreeSet<usize>, DockerfileError> {
+    fn resolve_and_init_onbuild(&mut self, target: usize) -> Result<BTreeSet<usize>, DockerfileError> {
         loop {
             let reachable = self.reachable(target);
             for i in 0..self.states.len() {
@@ -700,10 +609,7 @@ impl Converter<'_> {
                 let normalized = refs::parse_normalized_named(&d.base_name).map_err(|e| {
                     convert_err(
                         d.line,
-                        format!(
-                            "failed to parse stage name {}: {e}",
-                            golike::quote(&d.base_name)
-                        ),
+                        format!("failed to parse stage name {}: {e}", golike::quote(&d.base_name)),
                         Some(d.base_name.clone()),
                     )
                 })?;
@@ -714,8 +620,7 @@ impl Converter<'_> {
                 if r {
                     d.img_env = stub_env();
                     if d.base_name.contains("example/onbuild") {
-                        d.img_onbuild =
-                            STUB_ONBUILD.iter().map(|t| t.as_bytes().to_vec()).collect();
+                        d.img_onbuild = STUB_ONBUILD.iter().map(|t| t.as_bytes().to_vec()).collect();
                     }
                 }
                 if d.unregistered {
@@ -728,11 +633,7 @@ impl Converter<'_> {
                 let Some(d) = self.states.get(i) else {
                     continue;
                 };
-                let mut triggers = if d.base.is_none() {
-                    d.img_onbuild.clone()
-                } else {
-                    Vec::new()
-                };
+                let mut triggers = if d.base.is_none() { d.img_onbuild.clone() } else { Vec::new() };
                 if let Some(b) = d.base
                     && !d.onbuild_init
                 {
@@ -761,11 +662,7 @@ impl Converter<'_> {
     }
 
     /// `initOnBuildTriggers`: parse each trigger and run it first.
-    fn init_onbuild_triggers(
-        &mut self,
-        i: usize,
-        triggers: &[Vec<u8>],
-    ) -> Result<bool, DockerfileError> {
+    fn init_onbuild_triggers(&mut self, i: usize, triggers: &[Vec<u8>]) -> Result<bool, DockerfileError> {
         let line = self.states.get(i).map_or(0, |d| d.line);
         let mut has_new = false;
         let mut entries = Vec::new();
@@ -773,27 +670,18 @@ impl Converter<'_> {
             let text = Some(golike::lossy(t));
             let p = parser::parse(t).map_err(|e| convert_err(line, e.message, text.clone()))?;
             let [node] = p.nodes.as_slice() else {
-                return Err(convert_err(
-                    line,
-                    "onbuild trigger should be a single expression",
-                    text,
-                ));
+                return Err(convert_err(line, "onbuild trigger should be a single expression", text));
             };
             let mut node = node.clone();
             node.start_line = line;
             node.end_line = line;
-            let cmd = instructions::parse_command(&node)
-                .map_err(|e| convert_err(line, e, text.clone()))?;
+            let cmd = instructions::parse_command(&node).map_err(|e| convert_err(line, e, text.clone()))?;
             let sources = self.command_sources(&cmd)?;
             if !sources.is_empty() {
                 has_new = true;
             }
             self.add_deps(i, &sources);
-            entries.push(Entry {
-                cmd,
-                sources,
-                onbuild: true,
-            });
+            entries.push(Entry { cmd, sources, onbuild: true });
         }
         if let Some(d) = self.states.get_mut(i) {
             entries.append(&mut d.commands);
@@ -804,24 +692,19 @@ impl Converter<'_> {
 
     /// `dispatchState.init` plus the image metadata the stage starts from.
     fn init_state(&mut self, i: usize) {
-        let inherited = self
-            .states
-            .get(i)
-            .and_then(|d| d.base)
-            .and_then(|b| self.states.get(b))
-            .map(|b| Ds {
-                env: b.env.clone(),
-                external_keys: b.external_keys.clone(),
-                dir: b.dir.clone(),
-                img_env: b.img_env.clone(),
-                img_shell: b.img_shell,
-                img_workdir: b.img_workdir.clone(),
-                img_scratch: b.img_scratch,
-                platform: b.platform.clone(),
-                build_args: b.build_args.clone(),
-                workdir_set: b.workdir_set,
-                ..Ds::default()
-            });
+        let inherited = self.states.get(i).and_then(|d| d.base).and_then(|b| self.states.get(b)).map(|b| Ds {
+            env: b.env.clone(),
+            external_keys: b.external_keys.clone(),
+            dir: b.dir.clone(),
+            img_env: b.img_env.clone(),
+            img_shell: b.img_shell,
+            img_workdir: b.img_workdir.clone(),
+            img_scratch: b.img_scratch,
+            platform: b.platform.clone(),
+            build_args: b.build_args.clone(),
+            workdir_set: b.workdir_set,
+            ..Ds::default()
+        });
         let Some(d) = self.states.get_mut(i) else {
             return;
         };
@@ -837,9 +720,7 @@ impl Converter<'_> {
             d.build_args = b.build_args;
             d.workdir_set = b.workdir_set;
         }
-        d.img_env
-            .entry("PATH".into())
-            .or_insert_with(|| (DEFAULT_PATH.into(), true));
+        d.img_env.entry("PATH".into()).or_insert_with(|| (DEFAULT_PATH.into(), true));
         for (k, (v, external)) in &d.img_env {
             d.env.add(k, v);
             if *external {
@@ -864,11 +745,7 @@ impl Converter<'_> {
             if let Some(d) = self.states.get_mut(i) {
                 d.dispatched = true;
             }
-            let entries = self
-                .states
-                .get(i)
-                .map(|d| d.commands.clone())
-                .unwrap_or_default();
+            let entries = self.states.get(i).map(|d| d.commands.clone()).unwrap_or_default();
             for e in &entries {
                 self.dispatch(i, e)?;
             }
@@ -917,23 +794,12 @@ impl Converter<'_> {
         let Some(d) = self.states.get(i) else {
             return false;
         };
-        !d.img_scratch
-            && (!p.unmatched.is_empty() || p.matched.iter().any(|k| d.external_keys.contains(k)))
+        !d.img_scratch && (!p.unmatched.is_empty() || p.matched.iter().any(|k| d.external_keys.contains(k)))
     }
 
     fn lint_secret_key(&mut self, instr: &str, key: &str, line: usize) {
-        const DENY: [&str; 10] = [
-            "apikey",
-            "auth",
-            "credential",
-            "credentials",
-            "key",
-            "password",
-            "pword",
-            "passwd",
-            "secret",
-            "token",
-        ];
+        const DENY: [&str; 10] =
+            ["apikey", "auth", "credential", "credentials", "key", "password", "pword", "passwd", "secret", "token"];
         const ALLOW: [&str; 3] = ["public", "file", "version"];
         // Go's `(?i)` folds only ASCII letters here, plus the Kelvin sign
         // (k) and the long s (s).
@@ -954,10 +820,7 @@ impl Converter<'_> {
             self.lint.run(
                 LintRule::SecretsUsedInArgOrEnv,
                 line,
-                format!(
-                    "Do not use ARG or ENV instructions for sensitive data ({instr} {})",
-                    golike::quote(key)
-                ),
+                format!("Do not use ARG or ENV instructions for sensitive data ({instr} {})", golike::quote(key)),
             );
         }
     }
@@ -979,7 +842,9 @@ impl Converter<'_> {
                         self.lint.run(
                             LintRule::LegacyKeyValueFormat,
                             line,
-                            format!("\"{name} key=value\" should be used instead of legacy \"{name} key value\" format"),
+                            format!(
+                                "\"{name} key=value\" should be used instead of legacy \"{name} key value\" format"
+                            ),
                         );
                     }
                     self.lint_secret_key("ENV", &k, line);
@@ -1000,7 +865,9 @@ impl Converter<'_> {
                         self.lint.run(
                             LintRule::LegacyKeyValueFormat,
                             line,
-                            format!("\"{name} key=value\" should be used instead of legacy \"{name} key value\" format"),
+                            format!(
+                                "\"{name} key=value\" should be used instead of legacy \"{name} key value\" format"
+                            ),
                         );
                     }
                 }
@@ -1031,7 +898,10 @@ impl Converter<'_> {
                     self.lint.run(
                         LintRule::WorkdirRelativePath,
                         line,
-                        format!("Relative workdir {} can have unexpected results if the base image changes", golike::quote(&w)),
+                        format!(
+                            "Relative workdir {} can have unexpected results if the base image changes",
+                            golike::quote(&w)
+                        ),
                     );
                 }
             }
@@ -1044,7 +914,9 @@ impl Converter<'_> {
                     self.lint.run(
                         LintRule::JsonArgsRecommended,
                         line,
-                        format!("JSON arguments recommended for {name} to prevent unintended behavior related to OS signals"),
+                        format!(
+                            "JSON arguments recommended for {name} to prevent unintended behavior related to OS signals"
+                        ),
                     );
                 }
             }
@@ -1062,22 +934,22 @@ impl Converter<'_> {
                     words.extend(r.words);
                 }
                 for w in words {
-                    let (proto_case, invalid_format) = refs::parse_port(&w)
-                        .map_err(|err| convert_err(line, err, Some(w.clone())))?;
+                    let (proto_case, invalid_format) =
+                        refs::parse_port(&w).map_err(|err| convert_err(line, err, Some(w.clone())))?;
                     if proto_case {
                         self.lint.run(
                             LintRule::ExposeProtoCasing,
                             line,
-                            format!(
-                                "Defined protocol '{w}' in EXPOSE instruction should be lowercase"
-                            ),
+                            format!("Defined protocol '{w}' in EXPOSE instruction should be lowercase"),
                         );
                     }
                     if invalid_format {
                         self.lint.run(
                             LintRule::ExposeInvalidFormat,
                             line,
-                            format!("EXPOSE instruction should not define an IP address or host-port mapping, found '{w}'"),
+                            format!(
+                                "EXPOSE instruction should not define an IP address or host-port mapping, found '{w}'"
+                            ),
                         );
                     }
                 }
@@ -1091,11 +963,7 @@ impl Converter<'_> {
                     expanded.push(self.expand(i, v, line)?.word);
                 }
                 if expanded.iter().any(String::is_empty) {
-                    return Err(convert_err(
-                        line,
-                        "VOLUME specified can not be an empty string",
-                        None,
-                    ));
+                    return Err(convert_err(line, "VOLUME specified can not be an empty string", None));
                 }
             }
             Kind::StopSignal(s) => {
@@ -1130,12 +998,7 @@ impl Converter<'_> {
     }
 
     /// `dispatchArg`.
-    fn dispatch_arg(
-        &mut self,
-        i: usize,
-        kvs: &[ArgKv],
-        line: usize,
-    ) -> Result<(), DockerfileError> {
+    fn dispatch_arg(&mut self, i: usize, kvs: &[ArgKv], line: usize) -> Result<(), DockerfileError> {
         for kv in kvs {
             let key = golike::lossy(&kv.key);
             self.lint_secret_key("ARG", &key, line);
@@ -1183,34 +1046,14 @@ impl Converter<'_> {
         let c = &e.cmd;
         let line = c.start_line;
         let (is_add, sd, chown, chmod, checksum, keep_git_dir, from) = match &c.kind {
-            Kind::Add(a) => (
-                true,
-                &a.sd,
-                &a.chown,
-                &a.chmod,
-                a.checksum.as_str(),
-                a.keep_git_dir,
-                "",
-            ),
-            Kind::Copy(cc) => (
-                false,
-                &cc.sd,
-                &cc.chown,
-                &cc.chmod,
-                "",
-                None,
-                cc.from.as_str(),
-            ),
+            Kind::Add(a) => (true, &a.sd, &a.chown, &a.chmod, a.checksum.as_str(), a.keep_git_dir, ""),
+            Kind::Copy(cc) => (false, &cc.sd, &cc.chown, &cc.chmod, "", None, cc.from.as_str()),
             _ => return Ok(()),
         };
         // Expand: --chown, --chmod (ADD: --checksum), sources, destination.
         self.expand(i, chown.as_bytes(), line)?;
         let chmod = self.expand(i, chmod.as_bytes(), line)?.word;
-        let checksum = if is_add {
-            self.expand(i, checksum.as_bytes(), line)?.word
-        } else {
-            String::new()
-        };
+        let checksum = if is_add { self.expand(i, checksum.as_bytes(), line)?.word } else { String::new() };
         let mut srcs = Vec::new();
         for s in &sd.sources {
             srcs.push(self.expand(i, s, line)?);
@@ -1233,11 +1076,7 @@ impl Converter<'_> {
             && let Some(&src) = e.sources.first()
             && !self.states.get(src).is_some_and(|s| s.dispatched)
         {
-            let stage = self
-                .states
-                .get(i)
-                .map(|d| d.stage_name.clone())
-                .unwrap_or_default();
+            let stage = self.states.get(i).map(|d| d.stage_name.clone()).unwrap_or_default();
             return Err(convert_err(
                 line,
                 format!(
@@ -1249,24 +1088,15 @@ impl Converter<'_> {
             ));
         }
         if !chmod.is_empty() {
-            refs::validate_chmod(&chmod)
-                .map_err(|err| convert_err(line, err, Some(chmod.clone())))?;
+            refs::validate_chmod(&chmod).map_err(|err| convert_err(line, err, Some(chmod.clone())))?;
         }
         if !checksum.is_empty() {
             if srcs.len() != 1 {
-                return Err(convert_err(
-                    line,
-                    "checksum can't be specified for multiple sources",
-                    None,
-                ));
+                return Err(convert_err(line, "checksum can't be specified for multiple sources", None));
             }
             let s = srcs.first().map(|p| p.word.as_str()).unwrap_or_default();
             if !is_http_source(s) && !matches!(refs::git_ref(s), GitRef::Git { .. }) {
-                return Err(convert_err(
-                    line,
-                    "checksum requires HTTP(S) or Git sources",
-                    Some(s.to_owned()),
-                ));
+                return Err(convert_err(line, "checksum requires HTTP(S) or Git sources", Some(s.to_owned())));
             }
         }
         let mut local = false;
@@ -1274,34 +1104,19 @@ impl Converter<'_> {
             let s = p.word.as_str();
             match refs::git_ref(s) {
                 GitRef::Invalid(err) => return Err(convert_err(line, err, Some(s.to_owned()))),
-                GitRef::Git {
-                    keep_git_dir: q_keep,
-                    checksum: q_sum,
-                } => {
+                GitRef::Git { keep_git_dir: q_keep, checksum: q_sum } => {
                     if !is_add {
-                        return Err(convert_err(
-                            line,
-                            "source can't be a git ref for COPY",
-                            Some(s.to_owned()),
-                        ));
+                        return Err(convert_err(line, "source can't be a git ref for COPY", Some(s.to_owned())));
                     }
                     if let (Some(a), Some(b)) = (keep_git_dir, q_keep)
                         && a != b
                     {
-                        return Err(convert_err(
-                            line,
-                            "inconsistent keep-git-dir configuration",
-                            Some(s.to_owned()),
-                        ));
+                        return Err(convert_err(line, "inconsistent keep-git-dir configuration", Some(s.to_owned())));
                     }
                     if !checksum.is_empty() && !q_sum.is_empty() && checksum != q_sum {
                         return Err(convert_err(
                             line,
-                            format!(
-                                "checksum mismatch {} != {}",
-                                golike::quote(&checksum),
-                                golike::quote(&q_sum)
-                            ),
+                            format!("checksum mismatch {} != {}", golike::quote(&checksum), golike::quote(&q_sum)),
                             Some(s.to_owned()),
                         ));
                     }
@@ -1311,15 +1126,10 @@ impl Converter<'_> {
             }
             if is_http_source(s) {
                 if !is_add {
-                    return Err(convert_err(
-                        line,
-                        "source can't be a URL for COPY",
-                        Some(s.to_owned()),
-                    ));
+                    return Err(convert_err(line, "source can't be a URL for COPY", Some(s.to_owned())));
                 }
                 if !checksum.is_empty() {
-                    refs::validate_digest(&checksum)
-                        .map_err(|err| convert_err(line, err, Some(checksum.clone())))?;
+                    refs::validate_digest(&checksum).map_err(|err| convert_err(line, err, Some(checksum.clone())))?;
                 }
                 continue;
             }
@@ -1329,11 +1139,7 @@ impl Converter<'_> {
             return Ok(());
         }
         let stage = self.states.get(i).and_then(|d| d.stage).unwrap_or(0);
-        let kind = if is_add {
-            SourceKind::Add
-        } else {
-            SourceKind::Copy
-        };
+        let kind = if is_add { SourceKind::Add } else { SourceKind::Copy };
         for (raw, p) in sd.sources.iter().zip(&srcs) {
             let s = p.word.as_str();
             if is_add && (s.starts_with("http://") || s.starts_with("https://")) {
@@ -1373,11 +1179,7 @@ impl Converter<'_> {
             mounts.push(self.parse_mount(i, m, line)?);
         }
         if rc.files > 0 && rc.json {
-            return Err(convert_err(
-                line,
-                "parsing produced an invalid run command",
-                None,
-            ));
+            return Err(convert_err(line, "parsing produced an invalid run command", None));
         }
         let stage = self.states.get(i).and_then(|d| d.stage).unwrap_or(0);
         for (k, (m, raw)) in mounts.into_iter().zip(&rc.mounts).enumerate() {
@@ -1402,31 +1204,19 @@ impl Converter<'_> {
             match m.typ.as_str() {
                 "secret" => {
                     if m.id.is_empty() && m.source.is_empty() && m.target.is_empty() {
-                        return Err(convert_err(
-                            line,
-                            "one of source, target required",
-                            Some(raw.clone()),
-                        ));
+                        return Err(convert_err(line, "one of source, target required", Some(raw.clone())));
                     }
                     continue;
                 }
                 "ssh" => {
                     if !m.source.is_empty() {
-                        return Err(convert_err(
-                            line,
-                            "ssh does not support source",
-                            Some(raw.clone()),
-                        ));
+                        return Err(convert_err(line, "ssh does not support source", Some(raw.clone())));
                     }
                     continue;
                 }
                 _ => {}
             }
-            let dir = self
-                .states
-                .get(i)
-                .map(|d| d.dir.clone())
-                .unwrap_or_default();
+            let dir = self.states.get(i).map(|d| d.dir.clone()).unwrap_or_default();
             let target = if golike::path_clean(&m.target).starts_with('/') {
                 m.target.clone()
             } else {
@@ -1448,11 +1238,7 @@ impl Converter<'_> {
                 d.ctx_paths.insert(abs.clone());
                 d.uses_context |= reads;
             }
-            let kind = if reads {
-                SourceKind::BindMount
-            } else {
-                SourceKind::TmpfsMount
-            };
+            let kind = if reads { SourceKind::BindMount } else { SourceKind::TmpfsMount };
             self.record(
                 ContextSource {
                     stage,
@@ -1471,19 +1257,10 @@ impl Converter<'_> {
     }
 
     /// `parseMount` with an expander.
-    fn parse_mount(
-        &mut self,
-        i: usize,
-        value: &str,
-        line: usize,
-    ) -> Result<Mount, DockerfileError> {
+    fn parse_mount(&mut self, i: usize, value: &str, line: usize) -> Result<Mount, DockerfileError> {
         let err = |m: String| convert_err(line, m, Some(value.to_owned()));
-        let fields = instructions::csv_fields(value)
-            .map_err(|e| err(format!("failed to parse csv mounts: {e}")))?;
-        let mut m = Mount {
-            typ: "bind".into(),
-            ..Mount::default()
-        };
+        let fields = instructions::csv_fields(value).map_err(|e| err(format!("failed to parse csv mounts: {e}")))?;
+        let mut m = Mount { typ: "bind".into(), ..Mount::default() };
         let mut file_info = false;
         let mut sharing = false;
         for field in &fields {
@@ -1493,15 +1270,10 @@ impl Converter<'_> {
                     "readonly" | "ro" | "readwrite" | "rw" => {}
                     "required" if m.typ == "secret" || m.typ == "ssh" => {}
                     "required" => {
-                        return Err(err(format!(
-                            "unexpected key '{key}' for mount type '{}'",
-                            m.typ
-                        )));
+                        return Err(err(format!("unexpected key '{key}' for mount type '{}'", m.typ)));
                     }
                     _ => {
-                        return Err(err(format!(
-                            "invalid field '{field}' must be a key=value pair"
-                        )));
+                        return Err(err(format!("invalid field '{field}' must be a key=value pair")));
                     }
                 }
                 continue;
@@ -1530,43 +1302,29 @@ impl Converter<'_> {
                 }
                 "required" => {
                     if m.typ != "secret" && m.typ != "ssh" {
-                        return Err(err(format!(
-                            "unexpected key '{key}' for mount type '{}'",
-                            m.typ
-                        )));
+                        return Err(err(format!("unexpected key '{key}' for mount type '{}'", m.typ)));
                     }
                     golike::parse_bool(&v).ok_or_else(bad_value)?;
                 }
                 "size" => {
                     if m.typ != "tmpfs" {
-                        return Err(err(format!(
-                            "unexpected key '{key}' for mount type '{}'",
-                            m.typ
-                        )));
+                        return Err(err(format!("unexpected key '{key}' for mount type '{}'", m.typ)));
                     }
                     refs::ram_in_bytes(&v).map_err(|_| bad_value())?;
                 }
                 "id" => m.id = v,
                 "sharing" => {
-                    if !matches!(
-                        golike::to_lower_str(&v).as_str(),
-                        "shared" | "private" | "locked"
-                    ) {
-                        return Err(err(format!(
-                            "unsupported sharing value {}",
-                            golike::quote(&v)
-                        )));
+                    if !matches!(golike::to_lower_str(&v).as_str(), "shared" | "private" | "locked") {
+                        return Err(err(format!("unsupported sharing value {}", golike::quote(&v))));
                     }
                     sharing = true;
                 }
                 "mode" => {
-                    golike::parse_uint(&v, 8, 32)
-                        .ok_or_else(|| err(format!("invalid value {v} for mode")))?;
+                    golike::parse_uint(&v, 8, 32).ok_or_else(|| err(format!("invalid value {v} for mode")))?;
                     file_info = true;
                 }
                 "uid" | "gid" => {
-                    golike::parse_uint(&v, 10, 32)
-                        .ok_or_else(|| err(format!("invalid value {v} for {key}")))?;
+                    golike::parse_uint(&v, 10, 32).ok_or_else(|| err(format!("invalid value {v} for {key}")))?;
                     file_info = true;
                 }
                 "env" => {}
@@ -1574,16 +1332,10 @@ impl Converter<'_> {
             }
         }
         if file_info && !matches!(m.typ.as_str(), "secret" | "ssh" | "cache") {
-            return Err(err(format!(
-                "mode/uid/gid not allowed for {} type mounts",
-                golike::quote(&m.typ)
-            )));
+            return Err(err(format!("mode/uid/gid not allowed for {} type mounts", golike::quote(&m.typ))));
         }
         if sharing && m.typ != "cache" {
-            return Err(err(format!(
-                "invalid cache sharing set for {} mount",
-                m.typ
-            )));
+            return Err(err(format!("invalid cache sharing set for {} mount", m.typ)));
         }
         if m.typ == "secret" {
             if !m.from.is_empty() {
@@ -1593,9 +1345,7 @@ impl Converter<'_> {
                 return Err(err("secret mount should not define sharing".into()));
             }
             if m.source.is_empty() && m.target.is_empty() && m.id.is_empty() {
-                return Err(err(
-                    "invalid secret mount. one of source, target required".into()
-                ));
+                return Err(err("invalid secret mount. one of source, target required".into()));
             }
             if !m.source.is_empty() && !m.id.is_empty() {
                 return Err(err("both source and id can't be set".into()));
@@ -1618,17 +1368,12 @@ struct Mount {
 }
 
 fn is_http_source(s: &str) -> bool {
-    (s.starts_with("http://") || s.starts_with("https://"))
-        && !matches!(refs::git_ref(s), GitRef::Git { .. })
+    (s.starts_with("http://") || s.starts_with("https://")) && !matches!(refs::git_ref(s), GitRef::Git { .. })
 }
 
 /// `system.NormalizeWorkdir` (Linux).
 fn normalize_workdir(current: &str, wd: &str) -> String {
-    if wd.starts_with('/') {
-        golike::path_clean(wd)
-    } else {
-        golike::path_join(&["/", current, wd])
-    }
+    if wd.starts_with('/') { golike::path_clean(wd) } else { golike::path_join(&["/", current, wd]) }
 }
 
 /// `/a/b` → `a/b`; `/` → `.` is never produced: the root stays "".

@@ -284,11 +284,7 @@ pub(crate) fn atoi(s: &str) -> Option<i64> {
     for b in digits.bytes() {
         let d = i64::from(b - b'0');
         v = v.checked_mul(10)?;
-        v = if neg {
-            v.checked_sub(d)?
-        } else {
-            v.checked_add(d)?
-        };
+        v = if neg { v.checked_sub(d)? } else { v.checked_add(d)? };
     }
     Some(v)
 }
@@ -352,17 +348,9 @@ fn levenshtein(a: &str, b: &str) -> usize {
         }
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
-            let del = prev
-                .get(j + 1)
-                .copied()
-                .unwrap_or(usize::MAX)
-                .saturating_add(1);
+            let del = prev.get(j + 1).copied().unwrap_or(usize::MAX).saturating_add(1);
             let ins = cur.get(j).copied().unwrap_or(usize::MAX).saturating_add(1);
-            let sub = prev
-                .get(j)
-                .copied()
-                .unwrap_or(usize::MAX)
-                .saturating_add(cost);
+            let sub = prev.get(j).copied().unwrap_or(usize::MAX).saturating_add(cost);
             if let Some(slot) = cur.get_mut(j + 1) {
                 *slot = del.min(ins).min(sub);
             }
@@ -379,11 +367,7 @@ pub(crate) fn suggest(value: &str, options: &[String], case_sensitive: bool) -> 
         return None;
     }
     let norm = |s: &str| {
-        if case_sensitive {
-            s.to_owned()
-        } else {
-            to_lower_str(s)
-        }
+        if case_sensitive { s.to_owned() } else { to_lower_str(s) }
     };
     let v = norm(value);
     let mut best: Option<(usize, &String)> = None;

@@ -201,9 +201,7 @@ fn parse_flags(args: &[String], specs: &[(&str, FlagType, &str)]) -> Result<Vec<
                     "true" | "" => val.value = "true".into(),
                     "false" => val.value = "false".into(),
                     _ => {
-                        return Err(format!(
-                            "expecting boolean value for flag {name}, not: {value}"
-                        ));
+                        return Err(format!("expecting boolean value for flag {name}, not: {value}"));
                     }
                 }
             }
@@ -296,17 +294,9 @@ pub(crate) fn parse_instruction(node: &Node, lint: &mut Linter) -> Result<Instr,
                 if k.is_empty() {
                     return Err(format!("{name} names can not be blank"));
                 }
-                kvs.push(Kv {
-                    key: k.clone(),
-                    value: v.clone(),
-                    no_delim: d.is_empty(),
-                });
+                kvs.push(Kv { key: k.clone(), value: v.clone(), no_delim: d.is_empty() });
             }
-            Ok(cmd(if name == "ENV" {
-                Kind::Env(kvs)
-            } else {
-                Kind::Label(kvs)
-            }))
+            Ok(cmd(if name == "ENV" { Kind::Env(kvs) } else { Kind::Label(kvs) }))
         }
         b"maintainer" => {
             lint.run(
@@ -399,13 +389,7 @@ pub(crate) fn parse_instruction(node: &Node, lint: &mut Linter) -> Result<Instr,
             let name = stage_name(args)?;
             let v = parse_flags(flags, &[("platform", FlagType::Str, "")])?;
             if !name.is_empty() {
-                definition_description(
-                    "FROM",
-                    std::slice::from_ref(&name),
-                    &node.prev_comment,
-                    line,
-                    lint,
-                );
+                definition_description("FROM", std::slice::from_ref(&name), &node.prev_comment, line, lint);
             }
             Ok(Instr::Stage(StageDecl {
                 base_name: args.first().cloned().unwrap_or_default(),
@@ -428,10 +412,7 @@ pub(crate) fn parse_instruction(node: &Node, lint: &mut Linter) -> Result<Instr,
                     return Err("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".into());
                 }
                 b"MAINTAINER" | b"FROM" => {
-                    return Err(format!(
-                        "{} isn't allowed as an ONBUILD trigger",
-                        golike::lossy(&trigger)
-                    ));
+                    return Err(format!("{} isn't allowed as an ONBUILD trigger", golike::lossy(&trigger)));
                 }
                 _ => {}
             }
@@ -448,9 +429,7 @@ pub(crate) fn parse_instruction(node: &Node, lint: &mut Linter) -> Result<Instr,
                 return Err(exactly_one("WORKDIR"));
             }
             parse_flags(flags, &[])?;
-            Ok(cmd(Kind::Workdir(
-                args.first().cloned().unwrap_or_default(),
-            )))
+            Ok(cmd(Kind::Workdir(args.first().cloned().unwrap_or_default())))
         }
         b"run" => {
             let v = parse_flags(
@@ -476,17 +455,9 @@ pub(crate) fn parse_instruction(node: &Node, lint: &mut Linter) -> Result<Instr,
             }
             let security = flag(&v, 3).value;
             if !matches!(security.as_str(), "sandbox" | "insecure") {
-                return Err(format!(
-                    "security {} is not valid",
-                    golike::quote(&security)
-                ));
+                return Err(format!("security {} is not valid", golike::quote(&security)));
             }
-            Ok(cmd(Kind::Run(RunCmd {
-                mounts,
-                mount_froms,
-                files: node.heredocs.len(),
-                json: node.json,
-            })))
+            Ok(cmd(Kind::Run(RunCmd { mounts, mount_froms, files: node.heredocs.len(), json: node.json })))
         }
         b"cmd" => {
             parse_flags(flags, &[])?;
@@ -519,18 +490,12 @@ pub(crate) fn parse_instruction(node: &Node, lint: &mut Linter) -> Result<Instr,
                 ],
             )?;
             if typ != b"CMD" {
-                return Err(format!(
-                    "Unknown type {} in HEALTHCHECK (try CMD)",
-                    golike::quote_bytes(&typ)
-                ));
+                return Err(format!("Unknown type {} in HEALTHCHECK (try CMD)", golike::quote_bytes(&typ)));
             }
             if rest.is_empty() {
                 return Err("Missing command after HEALTHCHECK CMD".into());
             }
-            for (i, name) in ["interval", "timeout", "start-period", "start-interval"]
-                .iter()
-                .enumerate()
-            {
+            for (i, name) in ["interval", "timeout", "start-period", "start-interval"].iter().enumerate() {
                 let val = flag(&v, i).value;
                 if !val.is_empty() {
                     check_interval(name, &val)?;
@@ -545,10 +510,7 @@ pub(crate) fn parse_instruction(node: &Node, lint: &mut Linter) -> Result<Instr,
                         }
                     }
                     _ => {
-                        return Err(format!(
-                            "strconv.ParseInt: parsing {}: invalid syntax",
-                            golike::quote(&retries)
-                        ));
+                        return Err(format!("strconv.ParseInt: parsing {}: invalid syntax", golike::quote(&retries)));
                     }
                 }
             }
@@ -590,9 +552,7 @@ pub(crate) fn parse_instruction(node: &Node, lint: &mut Linter) -> Result<Instr,
                 return Err(exactly_one("STOPSIGNAL"));
             }
             // parseStopSignal never looks at flags.
-            Ok(cmd(Kind::StopSignal(
-                args.first().cloned().unwrap_or_default(),
-            )))
+            Ok(cmd(Kind::StopSignal(args.first().cloned().unwrap_or_default())))
         }
         b"arg" => {
             if args.is_empty() {
@@ -606,19 +566,13 @@ pub(crate) fn parse_instruction(node: &Node, lint: &mut Linter) -> Result<Instr,
                         if k.is_empty() {
                             return Err("ARG names can not be blank".into());
                         }
-                        kvs.push(ArgKv {
-                            key: k.to_vec(),
-                            value: Some(a.get(i + 1..).unwrap_or_default().to_vec()),
-                        });
+                        kvs.push(ArgKv { key: k.to_vec(), value: Some(a.get(i + 1..).unwrap_or_default().to_vec()) });
                     }
                     None => {
                         if a.is_empty() {
                             return Err("ARG names can not be blank".into());
                         }
-                        kvs.push(ArgKv {
-                            key: a.clone(),
-                            value: None,
-                        });
+                        kvs.push(ArgKv { key: a.clone(), value: None });
                     }
                 }
             }
@@ -649,9 +603,7 @@ pub(crate) fn parse_instruction(node: &Node, lint: &mut Linter) -> Result<Instr,
 }
 
 fn no_destination(cmd: &str) -> String {
-    format!(
-        "{cmd} requires at least two arguments, but only one was provided. Destination could not be determined"
-    )
+    format!("{cmd} requires at least two arguments, but only one was provided. Destination could not be determined")
 }
 
 /// `doesFromCaseMatchAsCase`.
@@ -664,11 +616,7 @@ fn from_case_matches_as(from: &[u8], args: &[Vec<u8>]) -> bool {
     if !lower && !upper {
         return true;
     }
-    if lower {
-        golike::to_lower(as_word) == *as_word
-    } else {
-        golike::to_upper(as_word) == *as_word
-    }
+    if lower { golike::to_lower(as_word) == *as_word } else { golike::to_upper(as_word) == *as_word }
 }
 
 /// `parseBuildStageName`.
@@ -680,9 +628,7 @@ fn stage_name(args: &[Vec<u8>]) -> Result<String, String> {
         let lower = golike::lossy(&golike::to_lower(name));
         let mut chars = lower.chars();
         let valid = chars.next().is_some_and(|c| c.is_ascii_lowercase())
-            && chars.all(|c| {
-                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.')
-            });
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'));
         if !valid {
             return Err(format!(
                 "invalid name for build stage: {}, name can't start with a number or contain symbols",
@@ -698,13 +644,7 @@ fn stage_name(args: &[Vec<u8>]) -> Result<String, String> {
 }
 
 /// `validateDefinitionDescription` (experimental rule).
-fn definition_description(
-    instr: &str,
-    keys: &[String],
-    comments: &[String],
-    line: usize,
-    lint: &mut Linter,
-) {
+fn definition_description(instr: &str, keys: &[String], comments: &[String], line: usize, lint: &mut Linter) {
     let (Some(last), Some(first_key)) = (comments.last(), keys.first()) else {
         return;
     };
@@ -712,11 +652,7 @@ fn definition_description(
     if keys.iter().any(|k| k == first_word) {
         return;
     }
-    let example = if keys.len() > 1 {
-        "<arg_key>"
-    } else {
-        first_key.as_str()
-    };
+    let example = if keys.len() > 1 { "<arg_key>" } else { first_key.as_str() };
     lint.run(
         LintRule::InvalidDefinitionDescription,
         line,
@@ -745,11 +681,7 @@ fn strip_onbuild(orig: &[u8]) -> &[u8] {
 }
 
 /// `parseSourcesAndDest`.
-fn sources_and_dest(
-    args: &[Vec<u8>],
-    heredocs: &[Heredoc],
-    cmd: &str,
-) -> Result<SourcesAndDest, String> {
+fn sources_and_dest(args: &[Vec<u8>], heredocs: &[Heredoc], cmd: &str) -> Result<SourcesAndDest, String> {
     let Some((dest, srcs)) = args.split_last() else {
         return Err(no_destination(cmd));
     };
@@ -760,29 +692,17 @@ fn sources_and_dest(
     let mut contents = Vec::new();
     for src in srcs {
         if let Some(h) = parser::must_parse_heredoc(src) {
-            let mut data = heredocs
-                .iter()
-                .rev()
-                .find(|d| d.name == h.name)
-                .map(|d| d.content.clone())
-                .unwrap_or_default();
+            let mut data =
+                heredocs.iter().rev().find(|d| d.name == h.name).map(|d| d.content.clone()).unwrap_or_default();
             if h.chomp {
                 data = chomp(&data);
             }
-            contents.push(SourceContent {
-                path: h.name,
-                data,
-                expand: h.expand,
-            });
+            contents.push(SourceContent { path: h.name, data, expand: h.expand });
         } else {
             sources.push(src.clone());
         }
     }
-    Ok(SourcesAndDest {
-        dest: dest.clone(),
-        sources,
-        contents,
-    })
+    Ok(SourcesAndDest { dest: dest.clone(), sources, contents })
 }
 
 /// `ChompHeredocContent`: leading tabs removed from every line.
@@ -876,9 +796,7 @@ fn mount_from_first_pass(value: &str) -> Result<String, String> {
             if let Some(i) = v.find('$')
                 && i != v.len() - 1
             {
-                return Err(
-                    "'from' doesn't support variable expansion, define alias stage instead".into(),
-                );
+                return Err("'from' doesn't support variable expansion, define alias stage instead".into());
             }
             from = v.to_owned();
         }
@@ -888,13 +806,9 @@ fn mount_from_first_pass(value: &str) -> Result<String, String> {
 
 /// `parseOptInterval`: a Go duration, zero or at least 1ms.
 fn check_interval(name: &str, v: &str) -> Result<(), String> {
-    let d =
-        parse_duration(v).ok_or_else(|| format!("time: invalid duration {}", golike::quote(v)))?;
+    let d = parse_duration(v).ok_or_else(|| format!("time: invalid duration {}", golike::quote(v)))?;
     if d != 0 && d < 1_000_000 {
-        return Err(format!(
-            "Interval {} cannot be less than 1ms",
-            golike::quote(name)
-        ));
+        return Err(format!("Interval {} cannot be less than 1ms", golike::quote(name)));
     }
     Ok(())
 }
@@ -926,9 +840,7 @@ pub(crate) fn parse_duration(s: &str) -> Option<i128> {
         if int_part.is_empty() && frac_part.is_empty() {
             return None;
         }
-        let unit_len = rest
-            .find(|c: char| c == '.' || c.is_ascii_digit())
-            .unwrap_or(rest.len());
+        let unit_len = rest.find(|c: char| c == '.' || c.is_ascii_digit()).unwrap_or(rest.len());
         let unit = rest.get(..unit_len)?;
         rest = rest.get(unit_len..)?;
         let scale: i128 = match unit {
@@ -940,11 +852,7 @@ pub(crate) fn parse_duration(s: &str) -> Option<i128> {
             "h" => 3_600_000_000_000,
             _ => return None,
         };
-        let int_val: i128 = if int_part.is_empty() {
-            0
-        } else {
-            int_part.parse().ok()?
-        };
+        let int_val: i128 = if int_part.is_empty() { 0 } else { int_part.parse().ok()? };
         let mut v = int_val.checked_mul(scale)?;
         if !frac_part.is_empty() {
             let digits = frac_part.get(..frac_part.len().min(30))?;
@@ -961,10 +869,7 @@ pub(crate) fn parse_duration(s: &str) -> Option<i128> {
 }
 
 /// `instructions.Parse`: the global ARGs and the stages.
-pub(crate) fn parse(
-    nodes: &[Node],
-    lint: &mut Linter,
-) -> Result<(Vec<StageDecl>, Vec<MetaArg>), InstrError> {
+pub(crate) fn parse(nodes: &[Node], lint: &mut Linter) -> Result<(Vec<StageDecl>, Vec<MetaArg>), InstrError> {
     let mut stages: Vec<StageDecl> = Vec::new();
     let mut meta = Vec::new();
     for n in nodes {
@@ -979,10 +884,7 @@ pub(crate) fn parse(
                 if stages.is_empty()
                     && let Kind::Arg(args) = &c.kind
                 {
-                    meta.push(MetaArg {
-                        args: args.clone(),
-                        start_line: c.start_line,
-                    });
+                    meta.push(MetaArg { args: args.clone(), start_line: c.start_line });
                     continue;
                 }
                 let Some(stage) = stages.last_mut() else {
@@ -1035,18 +937,11 @@ mod tests {
 
     #[test]
     fn flags() {
-        let specs = [
-            ("from", FlagType::Str, ""),
-            ("link", FlagType::Bool, "false"),
-        ];
+        let specs = [("from", FlagType::Str, ""), ("link", FlagType::Bool, "false")];
         let v = parse_flags(&["--from=a".into(), "--link".into()], &specs).unwrap();
         assert_eq!(v[0].value, "a");
         assert_eq!(v[1].value, "true");
-        assert!(
-            parse_flags(&["--foo=bar".into()], &specs)
-                .unwrap_err()
-                .starts_with("unknown flag: --foo")
-        );
+        assert!(parse_flags(&["--foo=bar".into()], &specs).unwrap_err().starts_with("unknown flag: --foo"));
         assert!(parse_flags(&["--from".into()], &specs).is_err());
         assert!(parse_flags(&["--link=".into()], &specs).is_err());
         assert!(parse_flags(&["--from=a".into(), "--from=b".into()], &specs).is_err());

@@ -25,11 +25,7 @@ struct P<'a> {
 
 /// Decode `s` (leading whitespace already trimmed by the caller or not).
 pub(crate) fn parse_string_array(s: &[u8]) -> JsonArray {
-    let mut p = P {
-        b: s,
-        i: 0,
-        overflow: false,
-    };
+    let mut p = P { b: s, i: 0, overflow: false };
     p.ws();
     if p.peek() != Some(b'[') {
         return JsonArray::Invalid;
@@ -69,11 +65,7 @@ pub(crate) fn parse_string_array(s: &[u8]) -> JsonArray {
     if p.i != s.len() || p.overflow {
         return JsonArray::Invalid;
     }
-    if all_strings {
-        JsonArray::Strings(out)
-    } else {
-        JsonArray::NotStrings
-    }
+    if all_strings { JsonArray::Strings(out) } else { JsonArray::NotStrings }
 }
 
 impl P<'_> {
@@ -136,19 +128,15 @@ impl P<'_> {
                             if (0xD800..0xE000).contains(&r) {
                                 // A surrogate: valid only as a pair.
                                 let save = self.i;
-                                let pair = if self.b.get(self.i) == Some(&b'\\')
-                                    && self.b.get(self.i + 1) == Some(&b'u')
-                                {
-                                    self.i += 2;
-                                    self.hex4()
-                                } else {
-                                    None
-                                };
+                                let pair =
+                                    if self.b.get(self.i) == Some(&b'\\') && self.b.get(self.i + 1) == Some(&b'u') {
+                                        self.i += 2;
+                                        self.hex4()
+                                    } else {
+                                        None
+                                    };
                                 match pair {
-                                    Some(lo)
-                                        if (0xD800..0xDC00).contains(&r)
-                                            && (0xDC00..0xE000).contains(&lo) =>
-                                    {
+                                    Some(lo) if (0xD800..0xDC00).contains(&r) && (0xDC00..0xE000).contains(&lo) => {
                                         let cp = 0x10000 + ((r - 0xD800) << 10) + (lo - 0xDC00);
                                         out.push(char::from_u32(cp).unwrap_or(golike::RUNE_ERROR));
                                     }
@@ -302,28 +290,19 @@ mod tests {
 
     #[test]
     fn forms() {
-        assert_eq!(
-            parse_string_array(br#"["a", "b c"]"#),
-            JsonArray::Strings(vec!["a".into(), "b c".into()])
-        );
+        assert_eq!(parse_string_array(br#"["a", "b c"]"#), JsonArray::Strings(vec!["a".into(), "b c".into()]));
         assert_eq!(parse_string_array(b"[]"), JsonArray::Strings(vec![]));
         assert_eq!(parse_string_array(br#"["a", /x"#), JsonArray::Invalid);
         assert_eq!(parse_string_array(br#"["a"] x"#), JsonArray::Invalid);
         assert_eq!(parse_string_array(br#"["a", 1]"#), JsonArray::NotStrings);
-        assert_eq!(
-            parse_string_array(br#"["a", {"k": [1, null]}]"#),
-            JsonArray::NotStrings
-        );
+        assert_eq!(parse_string_array(br#"["a", {"k": [1, null]}]"#), JsonArray::NotStrings);
         assert_eq!(parse_string_array(br#"["a", 1e999]"#), JsonArray::Invalid);
         assert_eq!(parse_string_array(br#"['a']"#), JsonArray::Invalid);
         assert_eq!(
             parse_string_array(br#"["\u00e9\ud83d\ude00\ud800"]"#),
             JsonArray::Strings(vec!["é😀\u{FFFD}".into()])
         );
-        assert_eq!(
-            parse_string_array(b"[\"\xff\"]"),
-            JsonArray::Strings(vec!["\u{FFFD}".into()])
-        );
+        assert_eq!(parse_string_array(b"[\"\xff\"]"), JsonArray::Strings(vec!["\u{FFFD}".into()]));
         let deep = format!("[{}{}]", "[".repeat(20_000), "]".repeat(20_000));
         assert_eq!(parse_string_array(deep.as_bytes()), JsonArray::Invalid);
     }

@@ -79,13 +79,7 @@ pub(crate) struct Processed {
 impl Lex {
     /// A lexer with the given escape token and default options.
     pub(crate) fn new(escape: char) -> Lex {
-        Lex {
-            escape,
-            raw_quotes: false,
-            raw_escapes: false,
-            skip_process_quotes: false,
-            skip_unset_env: false,
-        }
+        Lex { escape, raw_quotes: false, raw_escapes: false, skip_process_quotes: false, skip_unset_env: false }
     }
 
     /// `ProcessWord` / `ProcessWords` / `ProcessWordWithMatches` in one.
@@ -109,22 +103,13 @@ impl Lex {
         };
         let raw = sw.raw_escapes;
         match sw.process_stop_on(None, raw) {
-            Ok((w, ws)) => Processed {
-                word: w,
-                words: ws,
-                matched: sw.matches,
-                unmatched: sw.nonmatches,
-                error: None,
-            },
+            Ok((w, ws)) => Processed { word: w, words: ws, matched: sw.matches, unmatched: sw.nonmatches, error: None },
             Err(e) => Processed {
                 word: String::new(),
                 words: Vec::new(),
                 matched: sw.matches,
                 unmatched: sw.nonmatches,
-                error: Some(format!(
-                    "failed to process {}: {e}",
-                    golike::quote_bytes(word)
-                )),
+                error: Some(format!("failed to process {}: {e}", golike::quote_bytes(word))),
             },
         }
     }
@@ -208,11 +193,7 @@ impl ShellWord<'_> {
     }
 
     /// `processStopOn`: up to `stop` (consumed) or the end of the word.
-    fn process_stop_on(
-        &mut self,
-        stop: Option<char>,
-        raw_escapes: bool,
-    ) -> LexResult<(String, Vec<String>)> {
+    fn process_stop_on(&mut self, stop: Option<char>, raw_escapes: bool) -> LexResult<(String, Vec<String>)> {
         let saved = self.raw_escapes;
         self.raw_escapes = raw_escapes;
         let r = self.stop_on_inner(stop);
@@ -233,11 +214,7 @@ impl ShellWord<'_> {
                 result.push_str(&tmp);
                 words.add_string(&tmp);
             } else if !self.skip_quotes && (ch == '\'' || ch == '"') {
-                let tmp = if ch == '\'' {
-                    self.process_single_quote()?
-                } else {
-                    self.process_double_quote()?
-                };
+                let tmp = if ch == '\'' { self.process_single_quote()? } else { self.process_double_quote()? };
                 result.push_str(&tmp);
                 words.add_raw_string(&tmp);
             } else {
@@ -259,9 +236,7 @@ impl ShellWord<'_> {
             }
         }
         if let Some(s) = stop {
-            return Err(format!(
-                "unexpected end of statement while looking for matching {s}"
-            ));
+            return Err(format!("unexpected end of statement while looking for matching {s}"));
         }
         Ok((result, words.get_words()))
     }
@@ -275,10 +250,7 @@ impl ShellWord<'_> {
         loop {
             match self.next() {
                 None => {
-                    return Err(
-                        "unexpected end of statement while looking for matching single-quote"
-                            .into(),
-                    );
+                    return Err("unexpected end of statement while looking for matching single-quote".into());
                 }
                 Some('\'') => {
                     if self.raw_quotes {
@@ -300,10 +272,7 @@ impl ShellWord<'_> {
         loop {
             match self.peek() {
                 None => {
-                    return Err(
-                        "unexpected end of statement while looking for matching double-quote"
-                            .into(),
-                    );
+                    return Err("unexpected end of statement while looking for matching double-quote".into());
                 }
                 Some('"') => {
                     self.pos += 1;
@@ -416,31 +385,15 @@ impl ShellWord<'_> {
                     return Ok(format!("${{{name}{chs}{word}}}"));
                 }
                 match op {
-                    Some('-') => Ok(if !set || (null_is_unset && value.is_empty()) {
-                        word
-                    } else {
-                        value
-                    }),
-                    Some('+') => Ok(if !set || (null_is_unset && value.is_empty()) {
-                        String::new()
-                    } else {
-                        word
-                    }),
+                    Some('-') => Ok(if !set || (null_is_unset && value.is_empty()) { word } else { value }),
+                    Some('+') => Ok(if !set || (null_is_unset && value.is_empty()) { String::new() } else { word }),
                     Some('?') => {
                         if !set {
-                            let msg = if word.is_empty() {
-                                "is not allowed to be unset".to_owned()
-                            } else {
-                                word
-                            };
+                            let msg = if word.is_empty() { "is not allowed to be unset".to_owned() } else { word };
                             return Err(format!("{name}: {msg}"));
                         }
                         if null_is_unset && value.is_empty() {
-                            let msg = if word.is_empty() {
-                                "is not allowed to be empty".to_owned()
-                            } else {
-                                word
-                            };
+                            let msg = if word.is_empty() { "is not allowed to be empty".to_owned() } else { word };
                             return Err(format!("{name}: {msg}"));
                         }
                         Ok(value)
@@ -655,19 +608,10 @@ mod tests {
         assert_eq!(word("${E+alt}", &e).unwrap(), "alt");
         assert_eq!(word("${U:+alt}", &e).unwrap(), "");
         assert_eq!(word("${V:?msg}", &e).unwrap(), "val");
-        assert_eq!(
-            word("${U:?needU}", &e).unwrap_err(),
-            "failed to process \"${U:?needU}\": U: needU"
-        );
-        assert_eq!(
-            word("${E:?}", &e).unwrap_err(),
-            "failed to process \"${E:?}\": E: is not allowed to be empty"
-        );
+        assert_eq!(word("${U:?needU}", &e).unwrap_err(), "failed to process \"${U:?needU}\": U: needU");
+        assert_eq!(word("${E:?}", &e).unwrap_err(), "failed to process \"${E:?}\": E: is not allowed to be empty");
         assert_eq!(word("${E?}", &e).unwrap(), "");
-        assert_eq!(
-            word("${U:?need", &e).unwrap_err(),
-            "failed to process \"${U:?need\": syntax error: missing '}'"
-        );
+        assert_eq!(word("${U:?need", &e).unwrap_err(), "failed to process \"${U:?need\": syntax error: missing '}'");
         assert!(word("${}", &e).unwrap_err().ends_with("bad substitution"));
         assert_eq!(word("$", &e).unwrap(), "$");
         assert_eq!(word("a$-b", &e).unwrap(), "ab");
@@ -692,11 +636,7 @@ mod tests {
         assert_eq!(word("my\\", &e).unwrap(), "my");
         assert_eq!(word("\"a\\nb\"", &e).unwrap(), "a\\nb");
         assert_eq!(word("a\\nb", &e).unwrap(), "anb");
-        assert!(
-            word("\"a", &e)
-                .unwrap_err()
-                .contains("matching double-quote")
-        );
+        assert!(word("\"a", &e).unwrap_err().contains("matching double-quote"));
         let bt = Lex::new('`').process(b"dir\\sub", &e);
         assert_eq!(bt.word, "dir\\sub");
         let p = Lex::new('\\').process(b"a \"b c\"  d", &e);

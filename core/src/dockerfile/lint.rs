@@ -115,9 +115,7 @@ pub(crate) fn parse_lint_options(s: &str) -> Result<LintConfig, String> {
         return Ok(cfg);
     }
     let split_list = |v: &str| -> Vec<String> {
-        v.split(',')
-            .map(|r| r.trim_matches(|c: char| c.is_whitespace()).to_owned())
-            .collect()
+        v.split(',').map(|r| r.trim_matches(|c: char| c.is_whitespace()).to_owned()).collect()
     };
     for part in s.splitn(3, ';') {
         let Some((k, v)) = part.split_once('=') else {
@@ -159,11 +157,7 @@ pub(crate) struct Linter {
 
 impl Linter {
     pub(crate) fn new(config: LintConfig) -> Linter {
-        Linter {
-            config,
-            enabled: true,
-            warnings: Vec::new(),
-        }
+        Linter { config, enabled: true, warnings: Vec::new() }
     }
 
     /// A linter that records nothing (BuildKit parses ONBUILD triggers
@@ -188,11 +182,7 @@ impl Linter {
     /// `Linter.Run`.
     pub(crate) fn run(&mut self, rule: LintRule, line: usize, message: String) {
         if self.reports(rule) {
-            self.warnings.push(LintWarning {
-                rule,
-                line,
-                message,
-            });
+            self.warnings.push(LintWarning { rule, line, message });
         }
     }
 
@@ -201,11 +191,7 @@ impl Linter {
         if !self.config.error || self.warnings.is_empty() {
             return None;
         }
-        let mut rules: Vec<String> = self
-            .warnings
-            .iter()
-            .map(|w| w.rule.name().to_owned())
-            .collect();
+        let mut rules: Vec<String> = self.warnings.iter().map(|w| w.rule.name().to_owned()).collect();
         rules.sort();
         rules.dedup();
         let line = self.warnings.first().map_or(0, |w| w.line);

@@ -158,15 +158,11 @@ impl DockerfileError {
     /// The 1-based line the error is about, when there is one.
     pub fn line(&self) -> Option<usize> {
         match self {
-            DockerfileError::Syntax { line, .. } | DockerfileError::Instruction { line, .. } => {
-                Some(*line)
-            }
+            DockerfileError::Syntax { line, .. } | DockerfileError::Instruction { line, .. } => Some(*line),
             DockerfileError::CircularDependency { line, .. }
             | DockerfileError::Lint { line, .. }
             | DockerfileError::Convert { line, .. } => *line,
-            DockerfileError::Empty
-            | DockerfileError::NoStages
-            | DockerfileError::TargetNotFound { .. } => None,
+            DockerfileError::Empty | DockerfileError::NoStages | DockerfileError::TargetNotFound { .. } => None,
         }
     }
 }
@@ -239,19 +235,11 @@ pub fn analyze(dockerfile: &[u8], opts: &BuildOptions) -> Result<Analysis, Docke
     let follow_paths = if !out.context_used || out.ctx_paths.contains("/") {
         None
     } else {
-        let rel: BTreeSet<String> = out
-            .ctx_paths
-            .iter()
-            .map(|p| golike::path_join(&[".", p]))
-            .collect();
+        let rel: BTreeSet<String> = out.ctx_paths.iter().map(|p| golike::path_join(&[".", p])).collect();
         Some(rel.into_iter().collect())
     };
     Ok(Analysis {
-        context_use: ContextUse {
-            context_used: out.context_used,
-            follow_paths,
-            unresolved: out.unresolved,
-        },
+        context_use: ContextUse { context_used: out.context_used, follow_paths, unresolved: out.unresolved },
         target_stage: out.target_stage,
         built_stages: out.built_stages,
         sources: out.sources,
@@ -366,11 +354,7 @@ pub struct RunSpec {
 
 fn arg_decls(args: &[instructions::ArgKv], line: usize) -> Vec<ArgDecl> {
     args.iter()
-        .map(|a| ArgDecl {
-            name: golike::lossy(&a.key),
-            default: a.value.as_deref().map(golike::lossy),
-            line,
-        })
+        .map(|a| ArgDecl { name: golike::lossy(&a.key), default: a.value.as_deref().map(golike::lossy), line })
         .collect()
 }
 
@@ -404,17 +388,12 @@ pub fn parse(dockerfile: &[u8]) -> Result<Dockerfile, DockerfileError> {
         text: e.text,
     })?;
     let mut linter = lint::Linter::disabled();
-    let (stages, meta) = instructions::parse(&parsed.nodes, &mut linter).map_err(|e| {
-        DockerfileError::Instruction {
-            line: e.line,
-            message: e.message,
-            text: e.text,
-        }
+    let (stages, meta) = instructions::parse(&parsed.nodes, &mut linter).map_err(|e| DockerfileError::Instruction {
+        line: e.line,
+        message: e.message,
+        text: e.text,
     })?;
-    let global_args = meta
-        .iter()
-        .flat_map(|m| arg_decls(&m.args, m.start_line))
-        .collect();
+    let global_args = meta.iter().flat_map(|m| arg_decls(&m.args, m.start_line)).collect();
     let stages = stages
         .iter()
         .map(|s| Stage {
@@ -442,23 +421,13 @@ pub fn parse(dockerfile: &[u8]) -> Result<Dockerfile, DockerfileError> {
                         instructions::Kind::Add(a) => {
                             InstructionKind::Add(file_spec(&a.sd, None, false, &a.excludes, a.json))
                         }
-                        instructions::Kind::Run(r) => InstructionKind::Run(RunSpec {
-                            mounts: r.mounts.clone(),
-                        }),
-                        instructions::Kind::Arg(a) => {
-                            InstructionKind::Arg(arg_decls(a, c.start_line))
-                        }
+                        instructions::Kind::Run(r) => InstructionKind::Run(RunSpec { mounts: r.mounts.clone() }),
+                        instructions::Kind::Arg(a) => InstructionKind::Arg(arg_decls(a, c.start_line)),
                         instructions::Kind::Env(kvs) => InstructionKind::Env(
-                            kvs.iter()
-                                .map(|kv| (golike::lossy(&kv.key), golike::lossy(&kv.value)))
-                                .collect(),
+                            kvs.iter().map(|kv| (golike::lossy(&kv.key), golike::lossy(&kv.value))).collect(),
                         ),
-                        instructions::Kind::Workdir(w) => {
-                            InstructionKind::Workdir(golike::lossy(w))
-                        }
-                        instructions::Kind::Onbuild(e) => {
-                            InstructionKind::Onbuild(golike::lossy(e))
-                        }
+                        instructions::Kind::Workdir(w) => InstructionKind::Workdir(golike::lossy(w)),
+                        instructions::Kind::Onbuild(e) => InstructionKind::Onbuild(golike::lossy(e)),
                         _ => InstructionKind::Other,
                     },
                 })
@@ -487,86 +456,37 @@ mod tests {
 
     #[test]
     fn continuation_escape_and_heredocs_end_to_end() {
-        assert_eq!(
-            paths("FROM a\nCOPY x \\\n  y /d/\n"),
-            Some(vec!["x".into(), "y".into()])
-        );
-        assert_eq!(
-            paths("# escape=`\nFROM a\nCOPY x\\y `\n z /d/\n"),
-            Some(vec!["x\\y".into(), "z".into()])
-        );
-        assert_eq!(
-            paths("FROM a\nRUN <<EOF\nCOPY nope /\nEOF\nCOPY yes /\n"),
-            Some(vec!["yes".into()])
-        );
-        assert!(
-            !run("FROM a\nCOPY <<EOF /x\nbody\nEOF\n")
-                .unwrap()
-                .context_use
-                .context_used
-        );
+        assert_eq!(paths("FROM a\nCOPY x \\\n  y /d/\n"), Some(vec!["x".into(), "y".into()]));
+        assert_eq!(paths("# escape=`\nFROM a\nCOPY x\\y `\n z /d/\n"), Some(vec!["x\\y".into(), "z".into()]));
+        assert_eq!(paths("FROM a\nRUN <<EOF\nCOPY nope /\nEOF\nCOPY yes /\n"), Some(vec!["yes".into()]));
+        assert!(!run("FROM a\nCOPY <<EOF /x\nbody\nEOF\n").unwrap().context_use.context_used);
     }
 
     #[test]
     fn expansion_forms_end_to_end() {
-        let opts = BuildOptions {
-            build_args: BTreeMap::from([("SET".to_owned(), "s".to_owned())]),
-            target: None,
-        };
-        let df =
-            "FROM a\nARG SET\nARG UNSET\nCOPY ${UNSET:-dflt} ${SET:+alt} ${SET:?m}/x [\"j\"] /d/\n";
+        let opts = BuildOptions { build_args: BTreeMap::from([("SET".to_owned(), "s".to_owned())]), target: None };
+        let df = "FROM a\nARG SET\nARG UNSET\nCOPY ${UNSET:-dflt} ${SET:+alt} ${SET:?m}/x [\"j\"] /d/\n";
         let got = context_use(df.as_bytes(), &opts).unwrap();
-        assert_eq!(
-            got.follow_paths,
-            Some(vec![
-                "[j]".into(),
-                "alt".into(),
-                "dflt".into(),
-                "s/x".into()
-            ])
-        );
+        assert_eq!(got.follow_paths, Some(vec!["[j]".into(), "alt".into(), "dflt".into(), "s/x".into()]));
         let err = run("FROM a\nARG V\nCOPY ${V:?need V set} /x\n").unwrap_err();
         assert_eq!(err.category(), "convert");
-        assert_eq!(
-            paths("FROM a\nCOPY [\"a b\", \"$HOME/c\", \"/d\"]\n"),
-            Some(vec!["a b".into(), "c".into()])
-        );
+        assert_eq!(paths("FROM a\nCOPY [\"a b\", \"$HOME/c\", \"/d\"]\n"), Some(vec!["a b".into(), "c".into()]));
     }
 
     #[test]
     fn sources_and_unresolved() {
-        let a =
-            run("FROM alpine\nWORKDIR /w\nCOPY $NOPE/x ./\nRUN --mount=source=m,target=t true\n")
-                .unwrap();
+        let a = run("FROM alpine\nWORKDIR /w\nCOPY $NOPE/x ./\nRUN --mount=source=m,target=t true\n").unwrap();
         assert_eq!(a.context_use.unresolved, vec!["$NOPE/x".to_owned()]);
         let s = &a.sources;
         assert_eq!(s.len(), 2);
         assert_eq!(
-            (
-                s[0].kind,
-                s[0].line,
-                s[0].expanded.as_str(),
-                s[0].path.as_str()
-            ),
+            (s[0].kind, s[0].line, s[0].expanded.as_str(), s[0].path.as_str()),
             (SourceKind::Copy, 3, "/x", "x")
         );
         assert_eq!(s[0].destination.as_deref(), Some("./"));
-        assert_eq!(
-            (s[1].kind, s[1].source.as_str(), s[1].path.as_str()),
-            (SourceKind::BindMount, "m", "m")
-        );
-        assert!(
-            a.lint_warnings
-                .iter()
-                .any(|w| w.rule == LintRule::UndefinedVar)
-        );
-        assert!(
-            run("FROM scratch\nCOPY $NOPE/x /\n")
-                .unwrap()
-                .context_use
-                .unresolved
-                .is_empty()
-        );
+        assert_eq!((s[1].kind, s[1].source.as_str(), s[1].path.as_str()), (SourceKind::BindMount, "m", "m"));
+        assert!(a.lint_warnings.iter().any(|w| w.rule == LintRule::UndefinedVar));
+        assert!(run("FROM scratch\nCOPY $NOPE/x /\n").unwrap().context_use.unresolved.is_empty());
     }
 
     #[test]
@@ -575,110 +495,42 @@ mod tests {
         // The trigger runs in the direct child only.
         assert_eq!(paths(df), Some(vec!["b".into(), "c".into(), "onb".into()]));
         let a = run("FROM example/onbuild:2\n").unwrap();
-        assert_eq!(
-            a.context_use.follow_paths,
-            Some(vec!["onbuild-mnt".into(), "onbuild-src".into()])
-        );
+        assert_eq!(a.context_use.follow_paths, Some(vec!["onbuild-mnt".into(), "onbuild-src".into()]));
         assert!(a.sources.iter().all(|s| s.from_onbuild));
-        assert!(
-            !run("FROM a\nRUN --mount=type=tmpfs,target=/t true\n")
-                .unwrap()
-                .context_use
-                .context_used
-        );
-        assert_eq!(
-            paths("FROM a\nRUN --mount=type=tmpfs,target=/t true\nCOPY x /\n"),
-            None
-        );
-        assert_eq!(
-            run("FROM a\nRUN --mount=type=bind,source=x true\n")
-                .unwrap_err()
-                .category(),
-            "convert"
-        );
-        assert_eq!(
-            run("FROM a\nRUN --mount=from=$X,target=/x true\n")
-                .unwrap_err()
-                .category(),
-            "instruction"
-        );
+        assert!(!run("FROM a\nRUN --mount=type=tmpfs,target=/t true\n").unwrap().context_use.context_used);
+        assert_eq!(paths("FROM a\nRUN --mount=type=tmpfs,target=/t true\nCOPY x /\n"), None);
+        assert_eq!(run("FROM a\nRUN --mount=type=bind,source=x true\n").unwrap_err().category(), "convert");
+        assert_eq!(run("FROM a\nRUN --mount=from=$X,target=/x true\n").unwrap_err().category(), "instruction");
     }
 
     #[test]
     fn error_categories() {
         assert_eq!(run("").unwrap_err(), DockerfileError::Empty);
         assert_eq!(run("\n\n").unwrap_err().category(), "syntax");
-        assert_eq!(
-            run("FROM a\nCOPY --nope a b\n").unwrap_err().category(),
-            "instruction"
-        );
+        assert_eq!(run("FROM a\nCOPY --nope a b\n").unwrap_err().category(), "instruction");
         assert_eq!(run("ARG A\n").unwrap_err().category(), "no_stages");
-        let t = analyze(
-            b"FROM a AS one\n",
-            &BuildOptions {
-                target: Some("onee".into()),
-                ..BuildOptions::default()
-            },
-        );
+        let t = analyze(b"FROM a AS one\n", &BuildOptions { target: Some("onee".into()), ..BuildOptions::default() });
         assert!(
             matches!(t, Err(DockerfileError::TargetNotFound { ref suggestion, .. }) if suggestion.as_deref() == Some("one"))
         );
-        assert_eq!(
-            run("FROM a AS x\nCOPY --from=x a b\n")
-                .unwrap_err()
-                .category(),
-            "circular_dependency"
-        );
-        assert_eq!(
-            run("# check=error=true\nFROM a\nCMD echo\n")
-                .unwrap_err()
-                .category(),
-            "lint"
-        );
-        assert_eq!(
-            run("FROM a\nCOPY --chmod=8 a b\n").unwrap_err().line(),
-            Some(2)
-        );
+        assert_eq!(run("FROM a AS x\nCOPY --from=x a b\n").unwrap_err().category(), "circular_dependency");
+        assert_eq!(run("# check=error=true\nFROM a\nCMD echo\n").unwrap_err().category(), "lint");
+        assert_eq!(run("FROM a\nCOPY --chmod=8 a b\n").unwrap_err().line(), Some(2));
     }
 
     #[test]
     fn parse_representation() {
         let df = parse(b"ARG V=1\nFROM alpine AS Build\nCOPY --from=x --parents a/./b \"c\" /d/\nADD <<EOF u /v\nhi\nEOF\nRUN --mount=type=bind,source=s,target=/t make\n").unwrap();
-        assert_eq!(
-            df.global_args,
-            vec![ArgDecl {
-                name: "V".into(),
-                default: Some("1".into()),
-                line: 1
-            }]
-        );
+        assert_eq!(df.global_args, vec![ArgDecl { name: "V".into(), default: Some("1".into()), line: 1 }]);
         let st = &df.stages[0];
-        assert_eq!(
-            (st.name.as_deref(), st.base.as_str(), st.line),
-            (Some("build"), "alpine", 2)
-        );
-        let InstructionKind::Copy(c) = &st.instructions[0].kind else {
-            panic!("COPY")
-        };
+        assert_eq!((st.name.as_deref(), st.base.as_str(), st.line), (Some("build"), "alpine", 2));
+        let InstructionKind::Copy(c) = &st.instructions[0].kind else { panic!("COPY") };
         assert_eq!(c.sources, vec!["a/./b", "\"c\""]);
-        assert_eq!(
-            (c.destination.as_str(), c.from.as_deref(), c.parents),
-            ("/d/", Some("x"), true)
-        );
-        let InstructionKind::Add(a) = &st.instructions[1].kind else {
-            panic!("ADD")
-        };
-        assert_eq!(
-            (a.sources.clone(), a.heredocs.clone()),
-            (vec!["u".to_owned()], vec!["EOF".to_owned()])
-        );
-        assert_eq!(
-            (st.instructions[1].line, st.instructions[1].end_line),
-            (4, 6)
-        );
-        let InstructionKind::Run(r) = &st.instructions[2].kind else {
-            panic!("RUN")
-        };
+        assert_eq!((c.destination.as_str(), c.from.as_deref(), c.parents), ("/d/", Some("x"), true));
+        let InstructionKind::Add(a) = &st.instructions[1].kind else { panic!("ADD") };
+        assert_eq!((a.sources.clone(), a.heredocs.clone()), (vec!["u".to_owned()], vec!["EOF".to_owned()]));
+        assert_eq!((st.instructions[1].line, st.instructions[1].end_line), (4, 6));
+        let InstructionKind::Run(r) = &st.instructions[2].kind else { panic!("RUN") };
         assert_eq!(r.mounts, vec!["type=bind,source=s,target=/t"]);
         assert!(serde_json::to_string(&df).is_ok());
     }

@@ -85,9 +85,7 @@ pub(crate) fn match_directive(line: &[u8]) -> Option<(String, Vec<u8>)> {
     while rest.get(i).is_some_and(u8::is_ascii_alphanumeric) {
         i += 1;
     }
-    let key = std::str::from_utf8(rest.get(key_start..i)?)
-        .ok()?
-        .to_ascii_lowercase();
+    let key = std::str::from_utf8(rest.get(key_start..i)?).ok()?.to_ascii_lowercase();
     while rest.get(i).copied().is_some_and(is_ws) {
         i += 1;
     }
@@ -117,11 +115,7 @@ pub(crate) fn match_directive(line: &[u8]) -> Option<(String, Vec<u8>)> {
 
 impl Directives {
     fn new() -> Directives {
-        Directives {
-            escape: b'\\',
-            done: false,
-            seen: Vec::new(),
-        }
+        Directives { escape: b'\\', done: false, seen: Vec::new() }
     }
 
     fn possible(&mut self, line: &[u8]) -> Result<(), String> {
@@ -145,10 +139,7 @@ impl Directives {
                 b"`" => self.escape = b'`',
                 b"\\" => self.escape = b'\\',
                 _ => {
-                    return Err(format!(
-                        "invalid escape token '{}' does not match ` or \\",
-                        golike::lossy(&value)
-                    ));
+                    return Err(format!("invalid escape token '{}' does not match ` or \\", golike::lossy(&value)));
                 }
             }
         }
@@ -161,11 +152,7 @@ impl Directives {
 pub(crate) fn parse_directive(key: &str, dt: &[u8]) -> Option<String> {
     let dt = dt.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(dt);
     let first_end = dt.iter().position(|&b| b == b'\n').unwrap_or(dt.len());
-    let dt = if dt.starts_with(b"#!") {
-        dt.get(first_end + 1..).unwrap_or_default()
-    } else {
-        dt
-    };
+    let dt = if dt.starts_with(b"#!") { dt.get(first_end + 1..).unwrap_or_default() } else { dt };
     let mut seen: Vec<String> = Vec::new();
     let mut found: Option<Vec<u8>> = None;
     let mut start = 0;
@@ -215,21 +202,13 @@ fn is_empty_continuation_line(line: &[u8]) -> bool {
 
 /// `processLine`: the line without its newline (left-trimmed on request),
 /// comments removed, and checked for a parser directive.
-fn process_line(
-    d: &mut Directives,
-    token: &[u8],
-    strip_left: bool,
-) -> (Vec<u8>, Result<(), String>) {
+fn process_line(d: &mut Directives, token: &[u8], strip_left: bool) -> (Vec<u8>, Result<(), String>) {
     let mut t = trim_newline(token);
     if strip_left {
         t = golike::trim_left_space(t);
     }
     let res = d.possible(t);
-    let out = if t.starts_with(b"#") {
-        Vec::new()
-    } else {
-        t.to_vec()
-    };
+    let out = if t.starts_with(b"#") { Vec::new() } else { t.to_vec() };
     (out, res)
 }
 
@@ -294,13 +273,10 @@ pub(crate) fn parse(dt: &[u8]) -> Result<Parsed, ParseError> {
     while let Some(tok) = it.next() {
         let mut bytes_read = tok;
         if current_line == 0 {
-            bytes_read = bytes_read
-                .strip_prefix(b"\xEF\xBB\xBF")
-                .unwrap_or(bytes_read);
+            bytes_read = bytes_read.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes_read);
         }
         if is_comment(bytes_read) {
-            let comment =
-                golike::lossy(golike::trim_space(bytes_read.get(1..).unwrap_or_default()));
+            let comment = golike::lossy(golike::trim_space(bytes_read.get(1..).unwrap_or_default()));
             if comment.is_empty() {
                 comments.clear();
             } else {
@@ -345,8 +321,7 @@ pub(crate) fn parse(dt: &[u8]) -> Result<Parsed, ParseError> {
             .map_err(|e| err(e, start_line, Some(&line)))?;
 
         if child.can_contain_heredoc() && line.windows(2).any(|w| w == b"<<") {
-            let heredocs =
-                heredocs_from_line(&line).map_err(|e| err(e, start_line, Some(&line)))?;
+            let heredocs = heredocs_from_line(&line).map_err(|e| err(e, start_line, Some(&line)))?;
             for mut h in heredocs {
                 let mut terminated = false;
                 for tok in it.by_ref() {
@@ -379,19 +354,12 @@ pub(crate) fn parse(dt: &[u8]) -> Result<Parsed, ParseError> {
     }
     if too_long {
         return Err(err(
-            format!(
-                "dockerfile line greater than max allowed size of {}",
-                MAX_LINE - 1
-            ),
+            format!("dockerfile line greater than max allowed size of {}", MAX_LINE - 1),
             current_line + 1,
             None,
         ));
     }
-    Ok(Parsed {
-        nodes,
-        escape: char::from(d.escape),
-        empty_continuations,
-    })
+    Ok(Parsed { nodes, escape: char::from(d.escape), empty_continuations })
 }
 
 impl Node {
@@ -404,10 +372,7 @@ impl Node {
         {
             node = c;
         }
-        matches!(
-            golike::to_lower(&node.value).as_slice(),
-            b"add" | b"copy" | b"run"
-        ) && !node.json
+        matches!(golike::to_lower(&node.value).as_slice(), b"add" | b"copy" | b"run") && !node.json
     }
 }
 
@@ -549,10 +514,7 @@ struct Args {
 
 impl Args {
     fn none() -> Args {
-        Args {
-            args: Vec::new(),
-            json: false,
-        }
+        Args { args: Vec::new(), json: false }
     }
 
     fn list(args: Vec<Vec<u8>>) -> Args {
@@ -560,8 +522,7 @@ impl Args {
     }
 }
 
-const NOT_STRING_ARRAY: &str =
-    "when using JSON array syntax, arrays must be comprised of strings only";
+const NOT_STRING_ARRAY: &str = "when using JSON array syntax, arrays must be comprised of strings only";
 
 /// `newNodeFromLine`. ONBUILD nests (`ONBUILD ONBUILD ...` parses, and is
 /// rejected later); the chain is walked iteratively and only the first
@@ -579,17 +540,8 @@ fn new_node_from_line(line: &[u8], esc: u8, comments: Vec<String>) -> Result<Nod
         let (cmd, flags, rest) = split_command(cur, esc);
         let lower = golike::to_lower(cmd);
         let nested = lower == b"onbuild" && !rest.is_empty();
-        let args = if nested {
-            Args::none()
-        } else {
-            parse_args(&lower, rest, esc)?
-        };
-        levels.push(Level {
-            value: cmd,
-            flags,
-            original: cur,
-            args,
-        });
+        let args = if nested { Args::none() } else { parse_args(&lower, rest, esc)? };
+        levels.push(Level { value: cmd, flags, original: cur, args });
         cur = rest;
         if !nested {
             break;
@@ -634,12 +586,7 @@ fn new_node_from_line(line: &[u8], esc: u8, comments: Vec<String>) -> Result<Nod
 fn parse_args(lower: &[u8], rest: &[u8], esc: u8) -> Result<Args, String> {
     Ok(match lower {
         b"add" | b"copy" | b"volume" => parse_maybe_json_to_list(rest)?,
-        b"arg" => Args::list(
-            parse_words(rest, esc)
-                .into_iter()
-                .map(String::into_bytes)
-                .collect(),
-        ),
+        b"arg" => Args::list(parse_words(rest, esc).into_iter().map(String::into_bytes).collect()),
         b"cmd" | b"entrypoint" | b"run" | b"shell" => parse_maybe_json(rest)?,
         b"env" => parse_name_val(rest, "ENV", esc)?,
         b"label" => parse_name_val(rest, "LABEL", esc)?,
@@ -714,10 +661,7 @@ fn parse_health_config(rest: &[u8]) -> Result<Args, String> {
     let cmd = parse_maybe_json(rest.get(next..).unwrap_or_default())?;
     let mut args = vec![typ];
     args.extend(cmd.args);
-    Ok(Args {
-        args,
-        json: cmd.json,
-    })
+    Ok(Args { args, json: cmd.json })
 }
 
 /// `parseWords`: words split at whitespace, quotes kept (so that the lexer
@@ -844,8 +788,7 @@ fn parse_name_val(rest: &[u8], key: &str, esc: u8) -> Result<Args, String> {
 
 fn heredoc_regex() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^([0-9]*)<<(-?)[\t\n\x0C\r ]*((?-u:[^<])*)$").ok())
-        .as_ref()
+    RE.get_or_init(|| Regex::new(r"^([0-9]*)<<(-?)[\t\n\x0C\r ]*((?-u:[^<])*)$").ok()).as_ref()
 }
 
 /// `ParseHeredoc`: whether a word starts a heredoc, and its name.
@@ -873,20 +816,12 @@ pub(crate) fn parse_heredoc(src: &[u8]) -> Result<Option<Heredoc>, String> {
         return Err(e);
     }
     if raw.words.len() != plain.words.len() {
-        return Err(format!(
-            "internal lexing of heredoc produced inconsistent results: {}",
-            golike::lossy(rest)
-        ));
+        return Err(format!("internal lexing of heredoc produced inconsistent results: {}", golike::lossy(rest)));
     }
     let name = plain.words.into_iter().next().unwrap_or_default();
     let raw_word = raw.words.into_iter().next().unwrap_or_default();
     let quotes = |s: &str| s.chars().filter(|&c| c == '\'' || c == '"').count();
-    Ok(Some(Heredoc {
-        expand: quotes(&name) == quotes(&raw_word),
-        name,
-        chomp,
-        content: Vec::new(),
-    }))
+    Ok(Some(Heredoc { expand: quotes(&name) == quotes(&raw_word), name, chomp, content: Vec::new() }))
 }
 
 /// `MustParseHeredoc`.
@@ -951,19 +886,12 @@ mod tests {
 
     #[test]
     fn heredocs_are_skipped() {
-        let p = parse(b"FROM a\nCOPY <<EOF <<-\"TWO\" /x/\nhello\nEOF\n\tworld\n\tTWO\nRUN b\n")
-            .unwrap();
+        let p = parse(b"FROM a\nCOPY <<EOF <<-\"TWO\" /x/\nhello\nEOF\n\tworld\n\tTWO\nRUN b\n").unwrap();
         assert_eq!(p.nodes.len(), 3);
         let h = &p.nodes[1].heredocs;
         assert_eq!(h.len(), 2);
-        assert_eq!(
-            (h[0].name.as_str(), h[0].expand, h[0].content.as_slice()),
-            ("EOF", true, &b"hello\n"[..])
-        );
-        assert_eq!(
-            (h[1].name.as_str(), h[1].expand, h[1].chomp),
-            ("TWO", false, true)
-        );
+        assert_eq!((h[0].name.as_str(), h[0].expand, h[0].content.as_slice()), ("EOF", true, &b"hello\n"[..]));
+        assert_eq!((h[1].name.as_str(), h[1].expand, h[1].chomp), ("TWO", false, true));
         assert_eq!(p.nodes[2].start_line, 7);
         let e = parse(b"FROM a\nRUN <<EOF\nx\n").unwrap_err();
         assert_eq!(e.message, "unterminated heredoc");
@@ -974,9 +902,7 @@ mod tests {
 
     #[test]
     fn json_form_and_words() {
-        let n = nodes(
-            "FROM a\nCOPY [\"a b\", \"/c\"]\nCOPY [\"a\", /x\nENV A=\"x y\" B=1\nENV C d e\n",
-        );
+        let n = nodes("FROM a\nCOPY [\"a b\", \"/c\"]\nCOPY [\"a\", /x\nENV A=\"x y\" B=1\nENV C d e\n");
         assert!(n[1].json);
         assert_eq!(args(&n[1]), vec!["a b", "/c"]);
         assert!(!n[2].json);
@@ -1000,24 +926,10 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert_eq!(
-            parse(b"# only\n# comments\n").unwrap_err().message,
-            "file with no instructions"
-        );
+        assert_eq!(parse(b"# only\n# comments\n").unwrap_err().message, "file with no instructions");
         let long = format!("FROM a\nRUN {}\n", "x".repeat(70_000));
-        assert!(
-            parse(long.as_bytes())
-                .unwrap_err()
-                .message
-                .contains("max allowed size")
-        );
-        assert_eq!(
-            parse_directive("check", b"# syntax=x\n# check=skip=A; error=true\nFROM a"),
-            Some("skip=A;".into())
-        );
-        assert_eq!(
-            parse_directive("check", b"FROM a\n# check=error=true"),
-            None
-        );
+        assert!(parse(long.as_bytes()).unwrap_err().message.contains("max allowed size"));
+        assert_eq!(parse_directive("check", b"# syntax=x\n# check=skip=A; error=true\nFROM a"), Some("skip=A;".into()));
+        assert_eq!(parse_directive("check", b"FROM a\n# check=error=true"), None);
     }
 }

@@ -10,10 +10,7 @@ use regex::Regex;
 
 use super::golike;
 
-fn cached(
-    cell: &'static OnceLock<Option<Regex>>,
-    pat: impl FnOnce() -> String,
-) -> Option<&'static Regex> {
+fn cached(cell: &'static OnceLock<Option<Regex>>, pat: impl FnOnce() -> String) -> Option<&'static Regex> {
     cell.get_or_init(|| Regex::new(&pat()).ok()).as_ref()
 }
 
@@ -28,10 +25,7 @@ fn domain_and_port() -> String {
 fn reference_regex() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     cached(&RE, || {
-        let name = format!(
-            "(?:{}/)?{PATH_COMPONENT}(?:/{PATH_COMPONENT})*",
-            domain_and_port()
-        );
+        let name = format!("(?:{}/)?{PATH_COMPONENT}(?:/{PATH_COMPONENT})*", domain_and_port());
         let tag = "[0-9A-Za-z_][0-9A-Za-z_.-]{0,127}";
         let digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
         format!("^({name})(?::({tag}))?(?:@({digest}))?$")
@@ -40,12 +34,7 @@ fn reference_regex() -> Option<&'static Regex> {
 
 fn name_regex() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    cached(&RE, || {
-        format!(
-            "^(?:({})/)?({PATH_COMPONENT}(?:/{PATH_COMPONENT})*)$",
-            domain_and_port()
-        )
-    })
+    cached(&RE, || format!("^(?:({})/)?({PATH_COMPONENT}(?:/{PATH_COMPONENT})*)$", domain_and_port()))
 }
 
 /// `digest.Parse`.
@@ -53,19 +42,14 @@ pub(crate) fn validate_digest(s: &str) -> Result<(), String> {
     let Some(i) = s.find(':').filter(|&i| i > 0 && i + 1 < s.len()) else {
         return Err("invalid checksum digest format".into());
     };
-    let (alg, enc) = (
-        s.get(..i).unwrap_or_default(),
-        s.get(i + 1..).unwrap_or_default(),
-    );
+    let (alg, enc) = (s.get(..i).unwrap_or_default(), s.get(i + 1..).unwrap_or_default());
     let size = match alg {
         "sha256" => 32,
         "sha384" => 48,
         "sha512" => 64,
         _ => {
             static RE: OnceLock<Option<Regex>> = OnceLock::new();
-            let re = cached(&RE, || {
-                "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$".into()
-            });
+            let re = cached(&RE, || "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$".into());
             if re.is_some_and(|r| r.is_match(s)) {
                 return Err("unsupported digest algorithm".into());
             }
@@ -75,10 +59,7 @@ pub(crate) fn validate_digest(s: &str) -> Result<(), String> {
     if enc.len() != size * 2 {
         return Err("invalid checksum digest length".into());
     }
-    if !enc
-        .bytes()
-        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
+    if !enc.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return Err("invalid checksum digest format".into());
     }
     Ok(())
@@ -87,20 +68,13 @@ pub(crate) fn validate_digest(s: &str) -> Result<(), String> {
 /// `reference.ParseNormalizedNamed` followed by `TagNameOnly`: the
 /// canonical name (`docker.io/library/alpine:latest`) or BuildKit's error.
 pub(crate) fn parse_normalized_named(s: &str) -> Result<String, String> {
-    if s.len() == 64
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
-        return Err(format!(
-            "invalid repository name ({s}), cannot specify 64-byte hexadecimal strings"
-        ));
+    if s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err(format!("invalid repository name ({s}), cannot specify 64-byte hexadecimal strings"));
     }
     let (domain, remainder) = split_docker_domain(s);
     let remote = remainder.split(':').next().unwrap_or_default();
     if golike::to_lower_str(remote) != remote {
-        return Err(format!(
-            "invalid reference format: repository name ({remote}) must be lowercase"
-        ));
+        return Err(format!("invalid reference format: repository name ({remote}) must be lowercase"));
     }
     let full = format!("{domain}/{remainder}");
     let Some(re) = reference_regex() else {
@@ -116,10 +90,7 @@ pub(crate) fn parse_normalized_named(s: &str) -> Result<String, String> {
         return Err("invalid reference format".into());
     };
     let name = caps.get(1).map_or("", |m| m.as_str());
-    let path = name_regex()
-        .and_then(|r| r.captures(name))
-        .and_then(|c| c.get(2))
-        .map_or(name, |m| m.as_str());
+    let path = name_regex().and_then(|r| r.captures(name)).and_then(|c| c.get(2)).map_or(name, |m| m.as_str());
     if path.len() > 255 {
         return Err("repository name must not be more than 255 characters".into());
     }
@@ -153,9 +124,7 @@ fn split_docker_domain(name: &str) -> (String, String) {
         (maybe_domain.to_owned(), maybe_remote.to_owned())
     } else if maybe_domain == "index.docker.io" {
         ("docker.io".to_owned(), maybe_remote.to_owned())
-    } else if maybe_domain.contains(['.', ':'])
-        || golike::to_lower_str(maybe_domain) != maybe_domain
-    {
+    } else if maybe_domain.contains(['.', ':']) || golike::to_lower_str(maybe_domain) != maybe_domain {
         (maybe_domain.to_owned(), maybe_remote.to_owned())
     } else {
         ("docker.io".to_owned(), name.to_owned())
@@ -267,16 +236,11 @@ fn normalize_arch(arch: &str, variant: &str) -> (String, String) {
 /// `platforms.Parse` (for a linux/amd64 build host).
 pub(crate) fn parse_platform(spec: &str) -> Result<Platform, String> {
     if spec.contains('*') {
-        return Err(format!(
-            "{}: wildcards not yet supported",
-            golike::quote(spec)
-        ));
+        return Err(format!("{}: wildcards not yet supported", golike::quote(spec)));
     }
     static OS_RE: OnceLock<Option<Regex>> = OnceLock::new();
     static PART_RE: OnceLock<Option<Regex>> = OnceLock::new();
-    let os_re = cached(&OS_RE, || {
-        r"^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.-]*)((?:\+[A-Za-z0-9_.-]+)*)\))?$".into()
-    });
+    let os_re = cached(&OS_RE, || r"^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.-]*)((?:\+[A-Za-z0-9_.-]+)*)\))?$".into());
     let part_re = cached(&PART_RE, || r"^[A-Za-z0-9_.-]+$".into());
     let parts: Vec<&str> = spec.splitn(4, '/').collect();
     let invalid = || format!("{}: invalid platform specifier", golike::quote(spec));
@@ -294,27 +258,16 @@ pub(crate) fn parse_platform(spec: &str) -> Result<Platform, String> {
     match parts.len() {
         1 => {
             if KNOWN_OS.contains(&os.as_str()) {
-                return Ok(Platform {
-                    os,
-                    arch: "amd64".into(),
-                    variant: String::new(),
-                });
+                return Ok(Platform { os, arch: "amd64".into(), variant: String::new() });
             }
             let (arch, mut variant) = normalize_arch(first, "");
             if arch == "arm" && variant == "v7" {
                 variant.clear();
             }
             if KNOWN_ARCH.contains(&arch.as_str()) {
-                return Ok(Platform {
-                    os: "linux".into(),
-                    arch,
-                    variant,
-                });
+                return Ok(Platform { os: "linux".into(), arch, variant });
             }
-            Err(format!(
-                "{}: unknown operating system or architecture",
-                golike::quote(spec)
-            ))
+            Err(format!("{}: unknown operating system or architecture", golike::quote(spec)))
         }
         2 => {
             let (arch, mut variant) = normalize_arch(parts.get(1).copied().unwrap_or_default(), "");
@@ -324,19 +277,14 @@ pub(crate) fn parse_platform(spec: &str) -> Result<Platform, String> {
             Ok(Platform { os, arch, variant })
         }
         3 => {
-            let (arch, mut variant) = normalize_arch(
-                parts.get(1).copied().unwrap_or_default(),
-                parts.get(2).copied().unwrap_or_default(),
-            );
+            let (arch, mut variant) =
+                normalize_arch(parts.get(1).copied().unwrap_or_default(), parts.get(2).copied().unwrap_or_default());
             if arch == "arm64" && variant.is_empty() {
                 variant = "v8".into();
             }
             Ok(Platform { os, arch, variant })
         }
-        _ => Err(format!(
-            "{}: cannot parse platform specifier",
-            golike::quote(spec)
-        )),
+        _ => Err(format!("{}: cannot parse platform specifier", golike::quote(spec))),
     }
 }
 
@@ -346,10 +294,7 @@ pub(crate) enum GitRef {
     /// Not a git reference (a path, an HTTP URL without `.git`, ...).
     NotGit,
     /// A git reference; `keep_git_dir` and `checksum` from its query.
-    Git {
-        keep_git_dir: Option<bool>,
-        checksum: String,
-    },
+    Git { keep_git_dir: Option<bool>, checksum: String },
     /// A git reference BuildKit rejects.
     Invalid(String),
 }
@@ -397,9 +342,7 @@ pub(crate) fn git_ref(src: &str) -> GitRef {
         let rest = src.get(m.end()..).unwrap_or_default();
         let (rest, _fragment) = rest.split_once('#').unwrap_or((rest, ""));
         let (hostpath, query) = rest.split_once('?').unwrap_or((rest, ""));
-        if hostpath.bytes().any(|b| b < 0x20 || b == 0x7f)
-            || query.bytes().any(|b| b < 0x20 || b == 0x7f)
-        {
+        if hostpath.bytes().any(|b| b < 0x20 || b == 0x7f) || query.bytes().any(|b| b < 0x20 || b == 0x7f) {
             return GitRef::NotGit;
         }
         let path = match hostpath.find('/') {
@@ -415,10 +358,7 @@ pub(crate) fn git_ref(src: &str) -> GitRef {
         return load_query(query);
     }
     if scp_re.is_some_and(|r| r.is_match(src)) {
-        return GitRef::Git {
-            keep_git_dir: None,
-            checksum: String::new(),
-        };
+        return GitRef::Git { keep_git_dir: None, checksum: String::new() };
     }
     GitRef::NotGit
 }
@@ -447,8 +387,7 @@ fn load_query(query: &str) -> GitRef {
     let flag = |name: &str, v: Option<&String>| -> Result<bool, String> {
         match v {
             None => Ok(true),
-            Some(v) => golike::parse_bool(v)
-                .ok_or_else(|| format!("invalid {name} value: {}", golike::quote(v))),
+            Some(v) => golike::parse_bool(v).ok_or_else(|| format!("invalid {name} value: {}", golike::quote(v))),
         }
     };
     for (k, vs) in &pairs {
@@ -457,10 +396,7 @@ fn load_query(query: &str) -> GitRef {
         }
         let mut v = vs.first();
         if v.is_some_and(|s| s.is_empty()) {
-            if matches!(
-                k.as_str(),
-                "submodules" | "keep-git-dir" | "fetch-by-commit"
-            ) {
+            if matches!(k.as_str(), "submodules" | "keep-git-dir" | "fetch-by-commit") {
                 v = None;
             } else {
                 return GitRef::Invalid(format!("query {} has no value", golike::quote(k)));
@@ -470,11 +406,7 @@ fn load_query(query: &str) -> GitRef {
         let res = match k.as_str() {
             "ref" => {
                 if !reference.is_empty() && reference != val {
-                    Err(format!(
-                        "ref conflicts: {} vs {}",
-                        golike::quote(&reference),
-                        golike::quote(&val)
-                    ))
+                    Err(format!("ref conflicts: {} vs {}", golike::quote(&reference), golike::quote(&val)))
                 } else {
                     reference = val;
                     Ok(())
@@ -513,11 +445,7 @@ fn load_query(query: &str) -> GitRef {
         if value.is_empty() {
             continue;
         }
-        let full = if value.starts_with(prefix) {
-            value
-        } else {
-            format!("{prefix}{value}")
-        };
+        let full = if value.starts_with(prefix) { value } else { format!("{prefix}{value}") };
         if !reference.is_empty() && reference != full {
             return GitRef::Invalid(format!(
                 "ref conflicts: {} vs {}",
@@ -527,17 +455,12 @@ fn load_query(query: &str) -> GitRef {
         }
         reference = full;
     }
-    GitRef::Git {
-        keep_git_dir,
-        checksum,
-    }
+    GitRef::Git { keep_git_dir, checksum }
 }
 
 /// `--chmod`: octal up to 07777, or a symbolic mode (`u+x,go-w`).
 pub(crate) fn validate_chmod(s: &str) -> Result<(), String> {
-    let non_octal = || {
-        format!("invalid chmod parameter: '{s}'. it should be octal string and between 0 and 07777")
-    };
+    let non_octal = || format!("invalid chmod parameter: '{s}'. it should be octal string and between 0 and 07777");
     if let Some(v) = golike::parse_uint(s, 8, 32) {
         return if v > 0o7777 { Err(non_octal()) } else { Ok(()) };
     }
@@ -545,32 +468,21 @@ pub(crate) fn validate_chmod(s: &str) -> Result<(), String> {
         return Err(non_octal());
     }
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    let re = cached(&RE, || {
-        "^[augo]*(?:[-+=][rstwXxugo]*)+(?:,[augo]*(?:[-+=][rstwXxugo]*)+)*$".into()
-    });
-    if re.is_some_and(|r| r.is_match(s)) {
-        Ok(())
-    } else {
-        Err("invalid syntax".into())
-    }
+    let re = cached(&RE, || "^[augo]*(?:[-+=][rstwXxugo]*)+(?:,[augo]*(?:[-+=][rstwXxugo]*)+)*$".into());
+    if re.is_some_and(|r| r.is_match(s)) { Ok(()) } else { Err("invalid syntax".into()) }
 }
 
 /// `signal.ParseSignal` (Linux names).
 pub(crate) fn parse_signal(s: &str) -> Result<(), String> {
     if let Some(n) = golike::atoi(s) {
-        return if n == 0 {
-            Err(format!("invalid signal: {s}"))
-        } else {
-            Ok(())
-        };
+        return if n == 0 { Err(format!("invalid signal: {s}")) } else { Ok(()) };
     }
     let up = String::from_utf8_lossy(&golike::to_upper(s.as_bytes())).into_owned();
     let name = up.strip_prefix("SIG").unwrap_or(&up);
     const NAMES: &[&str] = &[
-        "ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL", "INT", "IO", "IOT",
-        "KILL", "PIPE", "POLL", "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM",
-        "TRAP", "TSTP", "TTIN", "TTOU", "URG", "USR1", "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ",
-        "RTMIN", "RTMAX",
+        "ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL", "INT", "IO", "IOT", "KILL", "PIPE", "POLL",
+        "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM", "TRAP", "TSTP", "TTIN", "TTOU", "URG", "USR1",
+        "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ", "RTMIN", "RTMAX",
     ];
     let rt = |prefix: &str, sign: char| {
         name.strip_prefix(prefix)
@@ -596,16 +508,8 @@ pub(crate) fn parse_port(raw: &str) -> Result<(bool, bool), String> {
     let parts: Vec<&str> = raw.split(':').collect();
     let n = parts.len();
     let (ip, host, container) = match n {
-        1 => (
-            String::new(),
-            "",
-            parts.first().copied().unwrap_or_default(),
-        ),
-        2 => (
-            String::new(),
-            parts.first().copied().unwrap_or_default(),
-            parts.get(1).copied().unwrap_or_default(),
-        ),
+        1 => (String::new(), "", parts.first().copied().unwrap_or_default()),
+        2 => (String::new(), parts.first().copied().unwrap_or_default(), parts.get(1).copied().unwrap_or_default()),
         _ => (
             parts.get(..n - 2).unwrap_or_default().join(":"),
             parts.get(n - 2).copied().unwrap_or_default(),
@@ -614,17 +518,11 @@ pub(crate) fn parse_port(raw: &str) -> Result<(bool, bool), String> {
     };
     let (port, proto) = container.split_once('/').unwrap_or((container, ""));
     if port.is_empty() {
-        return Err(format!(
-            "invalid port: {}: no port specified",
-            golike::quote(raw)
-        ));
+        return Err(format!("invalid port: {}: no port specified", golike::quote(raw)));
     }
     let lproto = golike::to_lower_str(proto);
     if !matches!(lproto.as_str(), "" | "tcp" | "udp" | "sctp") {
-        return Err(format!(
-            "invalid port: {}: invalid proto: {proto}",
-            golike::quote(raw)
-        ));
+        return Err(format!("invalid port: {}: invalid proto: {proto}", golike::quote(raw)));
     }
     let lint = (lproto != proto, !ip.is_empty() || !host.is_empty());
     let mut ip = ip;
@@ -641,9 +539,7 @@ pub(crate) fn parse_port(raw: &str) -> Result<(bool, bool), String> {
     if !host.is_empty() {
         let (hs, he) = port_range(host).map_err(|_| format!("invalid hostPort: {host}"))?;
         if end - start != he - hs && end != start {
-            return Err(format!(
-                "invalid ranges specified for container and host Ports: {port} and {host}"
-            ));
+            return Err(format!("invalid ranges specified for container and host Ports: {port} and {host}"));
         }
     }
     Ok(lint)
@@ -657,11 +553,7 @@ fn port_range(ports: &str) -> Result<(i64, i64), ()> {
         Some((s, e)) => (s, Some(e)),
         None => (ports, None),
     };
-    let num = |s: &str| {
-        golike::atoi(s)
-            .filter(|v| (0..=65535).contains(v))
-            .ok_or(())
-    };
+    let num = |s: &str| golike::atoi(s).filter(|v| (0..=65535).contains(v)).ok_or(());
     let s = num(start)?;
     match end {
         None => Ok((s, s)),
@@ -680,15 +572,9 @@ pub(crate) fn ram_in_bytes(s: &str) -> Result<(), String> {
         return Err(bad());
     };
     let (num, sfx) = if s.as_bytes().get(sep) == Some(&b' ') {
-        (
-            s.get(..sep).unwrap_or_default(),
-            s.get(sep + 1..).unwrap_or_default(),
-        )
+        (s.get(..sep).unwrap_or_default(), s.get(sep + 1..).unwrap_or_default())
     } else {
-        (
-            s.get(..sep + 1).unwrap_or_default(),
-            s.get(sep + 1..).unwrap_or_default(),
-        )
+        (s.get(..sep + 1).unwrap_or_default(), s.get(sep + 1..).unwrap_or_default())
     };
     let size: f64 = num.parse().map_err(|_| bad())?;
     if size < 0.0 {
@@ -704,11 +590,7 @@ pub(crate) fn ram_in_bytes(s: &str) -> Result<(), String> {
         [c] | [c, b'b'] | [c, b'i', b'b'] => matches!(c, b'k' | b'm' | b'g' | b't' | b'p'),
         _ => false,
     };
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("invalid suffix: '{sfx}'"))
-    }
+    if ok { Ok(()) } else { Err(format!("invalid suffix: '{sfx}'")) }
 }
 
 #[cfg(test)]
@@ -717,22 +599,10 @@ mod tests {
 
     #[test]
     fn references() {
-        assert_eq!(
-            parse_normalized_named("alpine").unwrap(),
-            "docker.io/library/alpine:latest"
-        );
-        assert_eq!(
-            parse_normalized_named("alpine:3.20").unwrap(),
-            "docker.io/library/alpine:3.20"
-        );
-        assert_eq!(
-            parse_normalized_named("example/onbuild:1").unwrap(),
-            "docker.io/example/onbuild:1"
-        );
-        assert_eq!(
-            parse_normalized_named("ghcr.io/a/b").unwrap(),
-            "ghcr.io/a/b:latest"
-        );
+        assert_eq!(parse_normalized_named("alpine").unwrap(), "docker.io/library/alpine:latest");
+        assert_eq!(parse_normalized_named("alpine:3.20").unwrap(), "docker.io/library/alpine:3.20");
+        assert_eq!(parse_normalized_named("example/onbuild:1").unwrap(), "docker.io/example/onbuild:1");
+        assert_eq!(parse_normalized_named("ghcr.io/a/b").unwrap(), "ghcr.io/a/b:latest");
         assert!(
             parse_normalized_named(&format!("localhost:5000/x@sha256:{}", "a".repeat(64)))
                 .unwrap()
@@ -759,33 +629,12 @@ mod tests {
     fn git_refs() {
         assert_eq!(git_ref("src/app"), GitRef::NotGit);
         assert_eq!(git_ref("https://example.com/x.tgz"), GitRef::NotGit);
-        assert!(matches!(
-            git_ref("https://github.com/moby/buildkit.git#v0.20.0"),
-            GitRef::Git { .. }
-        ));
-        assert!(matches!(
-            git_ref("git@github.com:moby/buildkit.git"),
-            GitRef::Git { .. }
-        ));
-        assert!(matches!(
-            git_ref("git://github.com/moby/buildkit.git"),
-            GitRef::Git { .. }
-        ));
-        assert!(matches!(
-            git_ref("HTTPS://example.com/x.tgz"),
-            GitRef::NotGit
-        ));
-        assert!(matches!(
-            git_ref("https://h/r.git?foo=bar"),
-            GitRef::Invalid(_)
-        ));
-        assert!(matches!(
-            git_ref("https://h/r.git?keep-git-dir=1"),
-            GitRef::Git {
-                keep_git_dir: Some(true),
-                ..
-            }
-        ));
+        assert!(matches!(git_ref("https://github.com/moby/buildkit.git#v0.20.0"), GitRef::Git { .. }));
+        assert!(matches!(git_ref("git@github.com:moby/buildkit.git"), GitRef::Git { .. }));
+        assert!(matches!(git_ref("git://github.com/moby/buildkit.git"), GitRef::Git { .. }));
+        assert!(matches!(git_ref("HTTPS://example.com/x.tgz"), GitRef::NotGit));
+        assert!(matches!(git_ref("https://h/r.git?foo=bar"), GitRef::Invalid(_)));
+        assert!(matches!(git_ref("https://h/r.git?keep-git-dir=1"), GitRef::Git { keep_git_dir: Some(true), .. }));
     }
 
     #[test]

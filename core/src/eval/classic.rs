@@ -430,7 +430,10 @@ fn daemon(
         out.entries.iter().find(|e| e.path.as_bytes().strip_suffix(b"/").unwrap_or(e.path.as_bytes()) == p)
     };
     let mut name = lossy(rel_dockerfile);
-    if received(rel_dockerfile).is_none() && default_name && requested == "Dockerfile" && received(b"dockerfile").is_some()
+    if received(rel_dockerfile).is_none()
+        && default_name
+        && requested == "Dockerfile"
+        && received(b"dockerfile").is_some()
     {
         name = "dockerfile".into();
     }

@@ -14,7 +14,7 @@ pub use follow::include_patterns;
 
 use serde::Serialize;
 
-use crate::ignore::{IgnoreError, MatchInfo, PatternError, RuleSet};
+use crate::ignore::{IgnoreError, MatchInfo, PatternError, RuleSet, has_prefix_below};
 use crate::tree::{ContextTree, EntryKind, NodeId, ROOT};
 
 /// What a transfer is asked to do.
@@ -190,13 +190,8 @@ pub fn transfer(tree: &ContextTree, opts: &TransferOptions<'_>) -> Transfer {
     let exception_prefixes = excludes.and_then(RuleSet::exception_prefixes);
 
     let mut first_of_group: std::collections::HashMap<u64, NodeId> = std::collections::HashMap::new();
-    let mut stack = vec![Frame {
-        dir: ROOT,
-        next: 0,
-        exclude: MatchInfo::default(),
-        include: MatchInfo::default(),
-        called: true,
-    }];
+    let mut stack =
+        vec![Frame { dir: ROOT, next: 0, exclude: MatchInfo::default(), include: MatchInfo::default(), called: true }];
     let mut path: Vec<u8> = Vec::new();
     let mut path_lens: Vec<usize> = vec![0];
 
@@ -274,16 +269,10 @@ pub fn transfer(tree: &ContextTree, opts: &TransferOptions<'_>) -> Transfer {
                     verdict.inherited = v.inherited;
                     verdict.excluded = v.excluded;
                     if v.excluded {
-                        if is_dir {
-                            let enter = match &exception_prefixes {
-                                Some(prefixes) => exc.has_exceptions() && has_prefix_below(prefixes, &path),
-                                None => true,
-                            };
-                            if !enter {
-                                verdict.state = NodeState::Pruned;
-                                out.verdicts[id as usize] = verdict;
-                                continue;
-                            }
+                        if is_dir && !exc.enters_excluded_dir(exception_prefixes.as_deref(), &path) {
+                            verdict.state = NodeState::Pruned;
+                            out.verdicts[id as usize] = verdict;
+                            continue;
                         }
                         skip = true;
                         verdict.state = NodeState::Excluded;
@@ -315,11 +304,6 @@ pub fn transfer(tree: &ContextTree, opts: &TransferOptions<'_>) -> Transfer {
         }
     }
     out
-}
-
-/// fsutil's pruning test: does some (trimmed) pattern, followed by `/`, start with `dir/`?
-fn has_prefix_below(prefixes: &[Vec<u8>], dir: &[u8]) -> bool {
-    prefixes.iter().any(|p| p.len() > dir.len() && p.starts_with(dir) && p[dir.len()] == b'/')
 }
 
 fn record(

@@ -446,6 +446,14 @@ impl RuleSet {
         Ok((excluded, decided))
     }
 
+    /// Whether BuildKit enters a directory these rules exclude (to look for
+    /// re-included entries): only with exceptions, and — when every exception
+    /// is a literal path once a trailing `/**` or `/*` is cut — only if one of
+    /// them lies below it. `prefixes` is [`RuleSet::exception_prefixes`].
+    pub(crate) fn enters_excluded_dir(&self, prefixes: Option<&[Vec<u8>]>, dir: &[u8]) -> bool {
+        self.has_exceptions && prefixes.is_none_or(|p| has_prefix_below(p, dir))
+    }
+
     /// The exception patterns with a trailing `/**` and then `/*` removed, or
     /// `None` if any still contains `* [ ] ? ^ \`: fsutil's test for whether an
     /// excluded directory can be skipped without looking inside.
@@ -457,6 +465,11 @@ impl RuleSet {
     pub(crate) fn inclusion_prefixes(&self) -> Option<Vec<Vec<u8>>> {
         prefixes(self.compiled.iter().filter(|c| !c.exception).map(|c| c.cleaned.as_slice()))
     }
+}
+
+/// fsutil's pruning test: does some (trimmed) pattern, followed by `/`, start with `dir/`?
+pub(crate) fn has_prefix_below(prefixes: &[Vec<u8>], dir: &[u8]) -> bool {
+    prefixes.iter().any(|p| p.len() > dir.len() && p.starts_with(dir) && p[dir.len()] == b'/')
 }
 
 fn prefixes<'a>(patterns: impl Iterator<Item = &'a [u8]>) -> Option<Vec<Vec<u8>>> {

@@ -88,4 +88,3 @@ pub fn materialise(root: &Path, tree: &[Value]) {
         }
     }
 }
-
