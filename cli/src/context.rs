@@ -25,6 +25,8 @@ pub struct Loaded {
     pub input_kind: String,
     /// What the sizes mean (`apparent`, ...).
     pub sizes: String,
+    /// The listing shows directories only (`du` without `-a`).
+    pub directories_only: bool,
     /// The ignore rules, if any.
     pub rules: Option<RuleSet>,
     /// The ignore file's bytes (the classic builder re-reads them).
@@ -102,7 +104,7 @@ pub fn load_with(dir: &Path, args: &ContextArgs, prune: bool) -> Result<Loaded, 
         (Some(data), Builder::Classic) => RuleSet::parse(data).ok(),
         (None, _) => None,
     };
-    let (tree, input_kind, sizes) = match &args.listing {
+    let (tree, input_kind, sizes, directories_only) = match &args.listing {
         Some(path) => {
             let data = if path.as_os_str() == "-" {
                 let mut v = Vec::new();
@@ -127,7 +129,7 @@ pub fn load_with(dir: &Path, args: &ContextArgs, prune: bool) -> Result<Loaded, 
             }
             let sizes =
                 serde_json::to_value(l.sizes).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-            (l.tree, l.format.name().to_string(), sizes)
+            (l.tree, l.format.name().to_string(), sizes, l.directories_only)
         }
         None => {
             if !dir.exists() {
@@ -143,7 +145,7 @@ pub fn load_with(dir: &Path, args: &ContextArgs, prune: bool) -> Result<Loaded, 
             for p in ctx.problems {
                 unreadable.push((p.path.clone(), p.source.to_string()));
             }
-            (ctx.tree, "directory".to_string(), "apparent".to_string())
+            (ctx.tree, "directory".to_string(), "apparent".to_string(), false)
         }
     };
 
@@ -155,6 +157,7 @@ pub fn load_with(dir: &Path, args: &ContextArgs, prune: bool) -> Result<Loaded, 
     Ok(Loaded {
         name,
         tree,
+        directories_only,
         input_kind,
         sizes,
         rules,

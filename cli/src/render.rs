@@ -80,21 +80,54 @@ pub fn summary(loaded: &Loaded, report: &Report, t: &Transfer, classic: Option<&
     let _ = writeln!(o, "{}  {} ({})", s.bold("Context "), loaded.name, loaded.input_kind);
     let _ = writeln!(o, "{}  {}", s.bold("Rules   "), rules_desc);
     let total = report.context.bytes + report.excluded.bytes;
+    // A directory-only listing (`du` without `-a`) shows only some files.
+    let fw = if loaded.directories_only { ("listed file", "listed files") } else { ("file", "files") };
     let _ = writeln!(
         o,
         "{}  {} in {}, {}",
         s.bold("Sent    "),
         s.bold(&human(report.context.bytes)),
-        count(report.context.files, "file", "files"),
+        count(report.context.files, fw.0, fw.1),
         count(report.context.dirs, "directory", "directories")
     );
+    if report.context.bytes_min != report.context.bytes_max {
+        let _ = writeln!(
+            o,
+            "          between {} and {}: the input {}",
+            human(report.context.bytes_min),
+            human(report.context.bytes_max),
+            if report.context.undecided_rules.is_empty() {
+                "rounds its sizes".to_string()
+            } else {
+                format!(
+                    "does not list what rules on line(s) {} could match",
+                    report.context.undecided_rules.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")
+                )
+            }
+        );
+    }
+    match loaded.sizes.as_str() {
+        "disk-usage" => {
+            let _ = writeln!(
+                o,
+                "          {} these are disk usage (blocks), not bytes: a context carries apparent sizes \
+                 (use `du -ab`, `du --apparent-size`, or `find -printf '%s %p\\n'`)",
+                s.red("note:")
+            );
+        }
+        "none" => {
+            let _ =
+                writeln!(o, "          {} the listing has no sizes: only paths and counts are known", s.red("note:"));
+        }
+        _ => {}
+    }
     let pct = if total > 0 { report.excluded.bytes as f64 * 100.0 / total as f64 } else { 0.0 };
     let _ = writeln!(
         o,
         "{}  {} in {} ({pct:.0}% of {})",
         s.bold("Excluded"),
         s.green(&human(report.excluded.bytes)),
-        count(report.excluded.files, "file", "files"),
+        count(report.excluded.files, fw.0, fw.1),
         human(total)
     );
     if let Some(c) = classic {
@@ -157,11 +190,12 @@ pub fn summary(loaded: &Loaded, report: &Report, t: &Transfer, classic: Option<&
             let saving = if r.saving_bytes == 0 {
                 s.dim("saves nothing here")
             } else if r.saving_bytes > 0 {
-                format!(
-                    "saves {} ({})",
-                    s.green(&human(r.saving_bytes as u64)),
-                    count(r.saving_files as u64, "file", "files")
-                )
+                let files = if r.saving_files > 0 {
+                    format!(" ({})", count(r.saving_files as u64, "file", "files"))
+                } else {
+                    String::new()
+                };
+                format!("saves {}{files}", s.green(&human(r.saving_bytes as u64)))
             } else {
                 format!("re-includes {}", s.red(&human(r.saving_bytes.unsigned_abs())))
             };

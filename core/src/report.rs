@@ -56,9 +56,12 @@ pub struct RuleReport {
 }
 
 /// Totals of the context as sent.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct ContextReport {
     /// File data a cold BuildKit transfer sends (a hard-linked file once).
+    /// When the input is not exact, the figure with listed sizes at their
+    /// lower bound and unlisted directory contents counted as sent; the
+    /// interval is `bytes_min..=bytes_max`.
     pub bytes: u64,
     /// Regular files sent with data.
     pub files: u64,
@@ -72,6 +75,14 @@ pub struct ContextReport {
     pub other: u64,
     /// All entries sent.
     pub entries: u64,
+    /// Lower bound of `bytes` when the input's sizes are rounded or some
+    /// directories' contents are not listed (equals `bytes` when exact).
+    pub bytes_min: u64,
+    /// Upper bound of `bytes`.
+    pub bytes_max: u64,
+    /// Lines of rules whose effect cannot be decided because the input does
+    /// not list what they could match (e.g. `du` without `-a`).
+    pub undecided_rules: Vec<usize>,
 }
 
 impl From<Totals> for ContextReport {
@@ -84,6 +95,9 @@ impl From<Totals> for ContextReport {
             hardlinks: t.hardlinks,
             other: t.other,
             entries: t.entries,
+            bytes_min: t.file_bytes,
+            bytes_max: t.file_bytes,
+            undecided_rules: Vec::new(),
         }
     }
 }
@@ -125,6 +139,59 @@ pub struct Report {
     pub transfer: TransferReport,
     /// The error that makes Docker fail the build, if any.
     pub error: Option<String>,
+}
+
+/// Widens `context` to the bounds the input allows: rounded sizes of sent
+/// files, and unlisted bytes in directories whose fate depends on rules that
+/// could match what the input does not show.
+fn bounds(tree: &ContextTree, rules: Option<&RuleSet>, t: &Transfer, context: &mut ContextReport) {
+    let (mut lo, mut hi) = (0u64, 0u64);
+    let mut estimate = t.totals.file_bytes;
+    for e in &t.entries {
+        if matches!(e.kind, crate::eval::SentKind::File) {
+            let (a, b) = tree.size_bounds(e.node);
+            lo += a;
+            hi += b;
+        }
+    }
+    let mut undecided = std::collections::BTreeSet::new();
+    let mut visit = |id: NodeId, lo: &mut u64, hi: &mut u64| {
+        let (ulo, uhi) = tree.unlisted(id);
+        if uhi == 0 {
+            return;
+        }
+        let path = tree.path(id);
+        let v = t.verdict(id);
+        let (in_lo, in_hi, deciders) = match v.state {
+            NodeState::Pruned | NodeState::NotVisited | NodeState::NotFollowed | NodeState::Error => (0, 0, vec![]),
+            NodeState::Excluded => {
+                let rescuers = rules.map(|r| r.rules_reaching_below(&path, true)).unwrap_or_default();
+                if rescuers.is_empty() { (0, 0, vec![]) } else { (0, uhi, rescuers) }
+            }
+            _ => {
+                let cutters = rules.map(|r| r.rules_reaching_below(&path, false)).unwrap_or_default();
+                if cutters.is_empty() { (ulo, uhi, vec![]) } else { (0, uhi, cutters) }
+            }
+        };
+        *lo += in_lo;
+        *hi += in_hi;
+        if matches!(v.state, NodeState::Sent | NodeState::SentForDescendant | NodeState::Empty) {
+            estimate += ulo;
+        }
+        if let Some(r) = rules {
+            undecided.extend(deciders.into_iter().map(|i| r.rules()[i].line));
+        }
+    };
+    visit(ROOT, &mut lo, &mut hi);
+    for id in tree.walk() {
+        if tree.kind(id) == EntryKind::Dir {
+            visit(id, &mut lo, &mut hi);
+        }
+    }
+    context.bytes = estimate;
+    context.bytes_min = lo;
+    context.bytes_max = hi;
+    context.undecided_rules = undecided.into_iter().collect();
 }
 
 /// Bytes and files of a whole tree (unique file data; hard links once).
@@ -180,8 +247,14 @@ pub fn build_report(
         transfer(tree, &TransferOptions { rules: set, follow_paths: follow.as_deref() })
     };
     let main = run(rules);
-    let (all_bytes, all_files) = tree_totals(tree);
-    let context = ContextReport::from(main.totals);
+    let (mut all_bytes, all_files) = tree_totals(tree);
+    if tree.has_uncertainty() {
+        all_bytes += std::iter::once(ROOT).chain(tree.walk()).map(|id| tree.unlisted(id).0).sum::<u64>();
+    }
+    let mut context = ContextReport::from(main.totals);
+    if tree.has_uncertainty() && !unused {
+        bounds(tree, rules, &main, &mut context);
+    }
     let excluded = ExcludedReport {
         bytes: all_bytes.saturating_sub(context.bytes),
         files: all_files.saturating_sub(context.files),
@@ -210,7 +283,12 @@ pub fn build_report(
             let (saving_bytes, saving_files) = match RuleSet::new(without) {
                 Ok(s) => {
                     let t = run(Some(&s));
-                    (t.totals.file_bytes as i64 - context.bytes as i64, t.totals.files as i64 - context.files as i64)
+                    // Compare like with like: the same estimate as `context.bytes`.
+                    let mut without = ContextReport::from(t.totals);
+                    if tree.has_uncertainty() {
+                        bounds(tree, Some(&s), &t, &mut without);
+                    }
+                    (without.bytes as i64 - context.bytes as i64, t.totals.files as i64 - context.files as i64)
                 }
                 Err(_) => (0, 0),
             };

@@ -446,6 +446,33 @@ impl RuleSet {
         Ok((excluded, decided))
     }
 
+    /// Indices of the rules of the given kind (exceptions or not) that could
+    /// match some path strictly below `dir`, judged by each pattern's literal
+    /// leading part: a pattern starting `src/` cannot reach below `docs`.
+    /// Conservative: a rule that is not excluded by this test may still never
+    /// match. Used where a listing does not show a directory's contents.
+    pub fn rules_reaching_below(&self, dir: &[u8], exceptions: bool) -> Vec<usize> {
+        let mut below = dir.to_vec();
+        below.push(b'/');
+        let depth = below.iter().filter(|&&b| b == b'/').count();
+        self.compiled
+            .iter()
+            .filter(|c| c.exception == exceptions)
+            .filter(|c| {
+                // Without `**` or a class (`[^a]` can match `/`), a pattern of
+                // k components only matches paths of k components.
+                let fixed = !c.cleaned.windows(2).any(|w| w == b"**") && !c.cleaned.contains(&b'[');
+                if fixed && c.cleaned.iter().filter(|&&b| b == b'/').count() < depth {
+                    return false;
+                }
+                let lit_len = c.cleaned.iter().position(|b| b"*?[]\\{}|^".contains(b)).unwrap_or(c.cleaned.len());
+                let lit = &c.cleaned[..lit_len];
+                lit.starts_with(&below) || below.starts_with(lit)
+            })
+            .map(|c| c.rule)
+            .collect()
+    }
+
     /// Whether BuildKit enters a directory these rules exclude (to look for
     /// re-included entries): only with exceptions, and — when every exception
     /// is a literal path once a trailing `/**` or `/*` is cut — only if one of
