@@ -13,7 +13,7 @@ use clap::Parser;
 use ctxlens_core::eval::classic::{ClassicBuild, ClassicOptions, classic_build};
 use ctxlens_core::eval::{NodeState, Transfer, TransferOptions, transfer};
 use ctxlens_core::explain::explain;
-use ctxlens_core::report::{Report, TransferReport, build_report};
+use ctxlens_core::report::{IgnoreSource, Report, TransferReport, build_report};
 use ctxlens_core::tree::{EntryKind, ROOT};
 
 use args::{Builder, Cli, Command, ContextArgs};
@@ -166,13 +166,17 @@ fn classic(loaded: &Loaded, dir: &Path, args: &ContextArgs) -> Result<ClassicBui
         }
     };
     let unreadable: Vec<Vec<u8>> = loaded.unreadable.iter().map(|(p, _)| p.clone()).collect();
+    // The classic builder never reads `<Dockerfile>.dockerignore`.
+    let root_ignore;
+    let ignore = if loaded.ignore_source == IgnoreSource::Dockerfile {
+        root_ignore = std::fs::read(dir.join(".dockerignore")).ok();
+        root_ignore.as_deref()
+    } else {
+        loaded.ignore_bytes.as_deref()
+    };
     Ok(classic_build(
         &loaded.tree,
-        &ClassicOptions {
-            dockerignore: loaded.ignore_bytes.as_deref(),
-            dockerfile: rel.as_deref(),
-            unreadable: &unreadable,
-        },
+        &ClassicOptions { dockerignore: ignore, dockerfile: rel.as_deref(), unreadable: &unreadable },
     ))
 }
 
@@ -308,6 +312,11 @@ fn cmd_summary(dir: &Path, args: &ContextArgs) -> Result<ExitCode, Failure> {
         other => (other?, None),
     };
     let (report, t) = evaluated;
+    // The classic figure, shown beside BuildKit's for teams comparing builders.
+    let classic_tar = match &c {
+        Some(c) => Some(c.tar_bytes),
+        None => classic(&loaded, dir, args).ok().filter(|c| c.error.is_none()).map(|c| c.tar_bytes),
+    };
     let size = match &c {
         Some(c) => c.tar_bytes,
         None => report.context.bytes,
@@ -321,6 +330,7 @@ fn cmd_summary(dir: &Path, args: &ContextArgs) -> Result<ExitCode, Failure> {
             "problems": loaded.warnings,
         });
         v["builder"] = serde_json::json!(if c.is_some() { "classic" } else { "buildkit" });
+        v["wire"]["classic_tar_bytes"] = serde_json::json!(classic_tar);
         if let Some(c) = &c {
             v["context"]["tar_bytes"] = serde_json::json!(c.tar_bytes);
             v["classic"] = serde_json::to_value(c).unwrap_or_default();
@@ -335,7 +345,9 @@ fn cmd_summary(dir: &Path, args: &ContextArgs) -> Result<ExitCode, Failure> {
     } else {
         warn(&loaded);
         let color = render::use_color(args.color);
-        let text = render::summary(&loaded, &report, &t, c.as_ref(), color);
+        let view =
+            render::SummaryView { loaded: &loaded, report: &report, transfer: &t, classic: c.as_ref(), classic_tar };
+        let text = render::summary(&view, color);
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
     }
     if let Some(m) = dockerfile_error {

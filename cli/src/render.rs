@@ -59,8 +59,23 @@ fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// What the summary shows: the BuildKit evaluation and, when known, the classic builder's.
+pub struct SummaryView<'a> {
+    /// The loaded context.
+    pub loaded: &'a Loaded,
+    /// BuildKit's report.
+    pub report: &'a Report,
+    /// BuildKit's transfer.
+    pub transfer: &'a Transfer,
+    /// The classic build, when `--builder classic`.
+    pub classic: Option<&'a ClassicBuild>,
+    /// The classic tar size, when it could be computed.
+    pub classic_tar: Option<u64>,
+}
+
 /// The summary screen.
-pub fn summary(loaded: &Loaded, report: &Report, t: &Transfer, classic: Option<&ClassicBuild>, color: bool) -> String {
+pub fn summary(view: &SummaryView<'_>, color: bool) -> String {
+    let SummaryView { loaded, report, transfer: t, classic, classic_tar } = *view;
     let s = Style(color);
     let mut o = String::new();
     let tree = &loaded.tree;
@@ -145,6 +160,16 @@ pub fn summary(loaded: &Loaded, report: &Report, t: &Transfer, classic: Option<&
         {
             let _ = writeln!(o, "          the daemon then deletes {} (excluded by the rules)", d.removed.join(", "));
         }
+    }
+    if classic.is_none() {
+        let _ = writeln!(
+            o,
+            "{}  first build ≈ {} on the wire, repeat build ≈ {} (metadata only){}",
+            s.bold("Wire    "),
+            human(report.wire.cold_bytes_estimate),
+            human(report.wire.warm_bytes_estimate),
+            classic_tar.map(|b| format!("; classic builder tar: {}", human(b))).unwrap_or_default()
+        );
     }
     let tr = &report.transfer;
     if let Some(df) = &tr.dockerfile {

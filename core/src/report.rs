@@ -126,6 +126,43 @@ pub struct TransferReport {
     pub unresolved: Vec<String>,
 }
 
+/// What goes over the wire to BuildKit, beyond the file data itself.
+///
+/// fsutil sends one STAT packet per entry, then the data of each file the
+/// receiver asks for, in 32 KiB chunks. The packet sizes here are an
+/// estimate of that protobuf/gRPC framing, labelled as such.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct WireReport {
+    /// A first (cold) build: all metadata plus all file data, framed.
+    pub cold_bytes_estimate: u64,
+    /// A repeat build when nothing changed: metadata only, no data is requested.
+    pub warm_bytes_estimate: u64,
+}
+
+/// Framing of one STAT packet besides its path and link target (gRPC frame,
+/// packet type, mode, size, mtime, field tags).
+const STAT_OVERHEAD: u64 = 32;
+/// Framing of one DATA packet (gRPC frame, type, id, length).
+const DATA_OVERHEAD: u64 = 14;
+const CHUNK: u64 = 32 * 1024;
+
+/// Estimates the wire cost of a transfer.
+pub fn wire(tree: &ContextTree, t: &Transfer) -> WireReport {
+    let mut meta = 0;
+    let mut data = 0;
+    for e in &t.entries {
+        let path_len = tree.path(e.node).len() as u64;
+        let link = tree.link_target(e.node).map_or(0, |l| l.len() as u64);
+        meta += STAT_OVERHEAD + path_len + link;
+        if matches!(e.kind, crate::eval::SentKind::File) {
+            let size = tree.size(e.node);
+            // Every file ends with an empty DATA packet.
+            data += size + (size.div_ceil(CHUNK) + 1) * DATA_OVERHEAD;
+        }
+    }
+    WireReport { cold_bytes_estimate: meta + data, warm_bytes_estimate: meta }
+}
+
 /// Everything ctxlens says about one context.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -137,6 +174,8 @@ pub struct Report {
     pub ignore: IgnoreReport,
     /// The Dockerfile's effect, when there is a Dockerfile.
     pub transfer: TransferReport,
+    /// Wire cost estimates for cold and repeat builds.
+    pub wire: WireReport,
     /// The error that makes Docker fail the build, if any.
     pub error: Option<String>,
 }
@@ -309,6 +348,7 @@ pub fn build_report(
         excluded,
         ignore: IgnoreReport { source, file, rules: rule_reports },
         transfer: transfer_info,
+        wire: wire(tree, &main),
         error: main.error.as_ref().map(|e| e.to_string()),
     };
     (report, main)
