@@ -218,6 +218,8 @@ impl ContextTree {
                 }
                 n.kind = entry.kind;
                 n.size = entry.size;
+                // The new facts replace the old, interval included.
+                self.size_hi.remove(&id);
                 n.mode = entry.mode.or(n.mode);
                 n.link_group = entry.link_group;
                 match entry.link_target {
@@ -285,6 +287,11 @@ impl ContextTree {
     /// Permission bits, if known.
     pub fn mode(&self, id: NodeId) -> Option<u32> {
         self.nodes[id as usize].mode
+    }
+
+    /// Marks the node as one name of hard-link group `group` (0 = none).
+    pub fn set_link_group(&mut self, id: NodeId, group: u64) {
+        self.nodes[id as usize].link_group = group;
     }
 
     /// Hard-link group (0 = none).

@@ -3,6 +3,7 @@
 //! groups, and cumulative directory sizes turned into own sizes.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::num::add;
 use super::{HardLinks, Listing, ListingFormat, ListingProblem, SizeMeaning, SizeUnit};
@@ -75,8 +76,6 @@ pub(crate) struct Parsed {
     /// Directories (paths as in `recs`) whose contents the listing does not show.
     pub opaque: Vec<Vec<u8>>,
     pub notes: Vec<String>,
-    /// Paths of leaves that are directories even though nothing is listed below them.
-    pub dirs_hint: HashSet<Vec<u8>>,
 }
 
 impl Parsed {
@@ -90,7 +89,6 @@ impl Parsed {
             reported_total: None,
             opaque: Vec::new(),
             notes: Vec::new(),
-            dirs_hint: HashSet::new(),
         }
     }
 }
@@ -101,6 +99,59 @@ pub(crate) struct Problems {
     pub list: Vec<ListingProblem>,
     pub total: usize,
 }
+
+/// FxHash: the maps below hold every path of a listing, and SipHash's
+/// flooding resistance buys nothing for a local input.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// A `HashMap` with [`FxHasher`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// A `HashSet` with [`FxHasher`].
+pub(crate) type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 /// Paths longer than this cannot exist (Linux `PATH_MAX`).
 const MAX_PATH: usize = 4096;
@@ -206,17 +257,17 @@ fn absolute_root(recs: &[Rec]) -> Option<Vec<u8>> {
     Some(root)
 }
 
-fn strip_root(path: &[u8], root: Option<&[u8]>) -> Vec<u8> {
+fn strip_root<'a>(path: &'a [u8], root: Option<&[u8]>) -> &'a [u8] {
     if let Some(root) = root
         && path.starts_with(b"/")
         && path.starts_with(root)
     {
         let rest = &path[root.len()..];
         if rest.is_empty() || rest[0] == b'/' {
-            return rest.to_vec();
+            return rest;
         }
     }
-    path.to_vec()
+    path
 }
 
 struct Item {
@@ -232,37 +283,45 @@ pub(crate) fn build(
     records: usize,
     line_text: &dyn Fn(usize) -> Vec<u8>,
 ) -> Listing {
-    let Parsed { recs, mode, sizes, unit, hardlinks, reported_total, opaque, mut notes, dirs_hint } = parsed;
+    let Parsed { recs, mode, sizes, unit, hardlinks, reported_total, opaque, mut notes } = parsed;
     let root = absolute_root(&recs);
     let root = root.as_deref();
 
     // Clean paths, drop duplicates (the first listing of a path wins).
-    let mut items: Vec<Item> = Vec::with_capacity(recs.len());
-    let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
-    let mut duplicates = 0usize;
+    let mut cleaned: Vec<Item> = Vec::with_capacity(recs.len());
     for rec in recs {
         if rec.path.len() > MAX_PATH {
             problems.add_lazy(rec.line, || line_text(rec.line), "longer than any path can be (4096 bytes); skipped");
             continue;
         }
-        let Some(path) = clean(&strip_root(&rec.path, root)) else {
+        let Some(path) = clean(strip_root(&rec.path, root)) else {
             problems.add_lazy(rec.line, || line_text(rec.line), "path leaves the context (`..`); skipped");
             continue;
         };
-        if seen.contains_key(&path) {
-            duplicates += 1;
-            continue;
+        cleaned.push(Item { rec, path });
+    }
+    let mut first: FastMap<&[u8], usize> = FastMap::default();
+    first.reserve(cleaned.len());
+    let mut keep = vec![false; cleaned.len()];
+    for (i, it) in cleaned.iter().enumerate() {
+        if let std::collections::hash_map::Entry::Vacant(v) = first.entry(it.path.as_slice()) {
+            v.insert(i);
+            keep[i] = true;
         }
-        seen.insert(path.clone(), items.len());
-        items.push(Item { rec, path });
+    }
+    drop(first);
+    let duplicates = keep.iter().filter(|k| !**k).count();
+    let items: Vec<Item> = cleaned.into_iter().zip(keep).filter(|(_, k)| *k).map(|(it, _)| it).collect();
+    let mut seen: FastMap<&[u8], usize> = FastMap::default();
+    seen.reserve(items.len());
+    for (i, it) in items.iter().enumerate() {
+        seen.insert(it.path.as_slice(), i);
     }
     if duplicates > 0 {
         notes.push(format!("{duplicates} path(s) listed more than once; the first listing of each was kept"));
     }
-    let dirs_hint: HashSet<Vec<u8>> = dirs_hint.iter().filter_map(|p| clean(&strip_root(p, root))).collect();
-
     // Which paths have something listed below them.
-    let mut has_below: HashSet<&[u8]> = HashSet::new();
+    let mut has_below: FastSet<&[u8]> = FastSet::default();
     for it in &items {
         let mut p: &[u8] = &it.path;
         while let Some(parent) = parent_of(p) {
@@ -296,7 +355,8 @@ pub(crate) fn build(
     let mut tree = ContextTree::new();
     let mut dir_bytes = (0u64, 0u64);
     let mut link_members: HashMap<u64, Vec<NodeId>> = HashMap::new();
-    let mut entries: HashMap<NodeId, (Entry, (u64, u64))> = HashMap::new();
+    // Sizes of tar-style hard links: their target's, once resolved.
+    let mut link_bounds: HashMap<NodeId, (u64, u64)> = HashMap::new();
     let mut hardlinks_pending: Vec<(NodeId, Vec<u8>, usize)> = Vec::new();
     let mut unlisted: Vec<(NodeId, (u64, u64))> = Vec::new();
 
@@ -323,7 +383,7 @@ pub(crate) fn build(
             size
         };
         let kind = match &rec.kind {
-            Kind::Unknown if is_parent || dirs_hint.contains(&it.path) => Kind::Dir,
+            Kind::Unknown if is_parent => Kind::Dir,
             Kind::Unknown => match leaves {
                 Some(Leaves::Dirs) => Kind::Dir,
                 Some(Leaves::Unknown) if size.1 > 0 => Kind::Dir,
@@ -379,7 +439,6 @@ pub(crate) fn build(
                 {
                     link_members.entry(k).or_default().push(id);
                 }
-                entries.insert(id, (entry, own));
             }
             Kind::Symlink(_) => {
                 if own.1 > own.0 && matches!(kind, Kind::Symlink(None)) {
@@ -387,7 +446,7 @@ pub(crate) fn build(
                 }
             }
             Kind::Hardlink(target) => {
-                entries.insert(id, (entry, own));
+                link_bounds.insert(id, own);
                 hardlinks_pending.push((id, target.clone(), rec.line));
             }
         }
@@ -406,7 +465,7 @@ pub(crate) fn build(
     }
     // Hard links named by path (tar): resolved once every path is known.
     for (id, target, line) in hardlinks_pending {
-        let target_id = clean(&strip_root(&target, root)).and_then(|p| tree.lookup(&p));
+        let target_id = clean(strip_root(&target, root)).and_then(|p| tree.lookup(&p));
         match target_id {
             Some(t) if t != id && tree.kind(t) == EntryKind::File => {
                 let g = match group_of.get(&t) {
@@ -419,10 +478,7 @@ pub(crate) fn build(
                     }
                 };
                 group_of.insert(id, g);
-                let bounds = tree.size_bounds(t);
-                if let Some(e) = entries.get_mut(&id) {
-                    e.1 = bounds;
-                }
+                link_bounds.insert(id, tree.size_bounds(t));
             }
             _ => problems.add_lazy(
                 line,
@@ -432,14 +488,13 @@ pub(crate) fn build(
         }
     }
     for (id, g) in group_of {
-        if let Some((entry, bounds)) = entries.get(&id) {
-            let mut e = entry.clone();
-            e.link_group = g;
-            e.size = bounds.0;
-            let path = tree.path(id);
-            if tree.insert(&path, e).is_ok() && bounds.1 > bounds.0 {
-                tree.set_size_bounds(id, bounds.0, bounds.1);
-            }
+        let bounds = link_bounds.get(&id).copied().unwrap_or_else(|| tree.size_bounds(id));
+        let mut e = Entry::file(bounds.0);
+        e.mode = tree.mode(id);
+        e.link_group = g;
+        let path = tree.path(id);
+        if tree.insert(&path, e).is_ok() && bounds.1 > bounds.0 {
+            tree.set_size_bounds(id, bounds.0, bounds.1);
         }
     }
 
@@ -450,7 +505,7 @@ pub(crate) fn build(
     }
     let mut opaque_dirs: Vec<NodeId> = opaque
         .iter()
-        .filter_map(|p| clean(&strip_root(p, root)))
+        .filter_map(|p| clean(strip_root(p, root)))
         .filter_map(|p| tree.lookup(&p))
         .filter(|&id| tree.kind(id) == EntryKind::Dir)
         .collect();

@@ -79,7 +79,7 @@ fn shape(lines: &[DuLine<'_>], values: &[u128]) -> Shape {
             total_line = Some(n - 1);
         }
     }
-    let mut index = std::collections::HashMap::new();
+    let mut index: super::build::FastMap<&[u8], usize> = super::build::FastMap::default();
     for (i, l) in lines.iter().enumerate() {
         if Some(i) == total_line {
             continue;
