@@ -237,3 +237,81 @@ fn compose_shows_each_service_context_and_flags_the_rca_context() {
     let o = ctxlens(&["compose", "-f", file.to_str().unwrap()]);
     assert!(stdout(&o).contains("shared by   1 other service(s): gateway"), "{}", stdout(&o));
 }
+
+fn monorepo_du_ab() -> String {
+    format!("{}/../core/tests/fixtures/inputs/monorepo/du-ab.txt", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn monorepo_du_ab_with_and_without_its_dockerignore() {
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let listing = monorepo_du_ab();
+        let mut args = vec!["--listing", listing.as_str(), "--json"];
+        args.extend_from_slice(extra);
+        let o = ctxlens(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    // TRUTH: 591,152,200 bytes of unique file data, plus 82 bytes of symlink
+    // targets and four empty directories (4096 each) that `du -ab` cannot
+    // tell from files.
+    let all = 591_152_200u64 + 82 + 4 * 4096;
+    let none = json(&["--no-ignore"]);
+    assert_eq!(none["context"]["bytes"], all);
+    assert_eq!(none["input"]["format"], "du-b");
+    assert_eq!(none["input"]["sizes"], "apparent");
+
+    let own = fixture("monorepo.dockerignore");
+    let v = json(&["--ignore-file", own.as_str()]);
+    let sent = v["context"]["bytes"].as_u64().unwrap();
+    assert_eq!(sent + v["excluded"]["bytes"].as_u64().unwrap(), all);
+    assert_eq!(v["context"]["bytes_min"], sent);
+    assert_eq!(v["context"]["bytes_max"], sent);
+    let rules = v["ignore"]["rules"].as_array().unwrap();
+    let saving = |pat: &str| rules.iter().find(|r| r["pattern"] == pat).unwrap()["saving_bytes"].as_i64().unwrap();
+    assert_eq!(saving("**/node_modules"), 26_566_222);
+    assert_eq!(saving("!README.md"), -3358, "the exception re-includes README.md");
+    assert!(saving("coverage*.out") > 11_000_000);
+
+    // The RCA's fix: audit-results/, **/*.test, **/*.out.
+    let fixed = fixture("monorepo-fixed.dockerignore");
+    let v = json(&["--ignore-file", fixed.as_str()]);
+    let after = v["context"]["bytes"].as_u64().unwrap();
+    assert!(after * 4 < sent, "{after} vs {sent}");
+}
+
+#[test]
+fn directory_only_listing_gives_bounds_and_names_undecided_rules() {
+    let listing = format!("{}/../core/tests/fixtures/inputs/monorepo/du-h-d1-sort-h.txt", env!("CARGO_MANIFEST_DIR"));
+    let own = fixture("monorepo.dockerignore");
+    let o = ctxlens(&["--listing", &listing, "--ignore-file", &own, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["input"]["sizes"], "disk-usage");
+    let (min, max) = (v["context"]["bytes_min"].as_u64().unwrap(), v["context"]["bytes_max"].as_u64().unwrap());
+    assert!(min < max);
+    assert_eq!(v["context"]["undecided_rules"], serde_json::json!([3]), "only **/node_modules can reach inside");
+    let o = ctxlens(&["--listing", &listing, "--ignore-file", &own]);
+    assert!(stdout(&o).contains("disk usage (blocks), not bytes"), "{}", stdout(&o));
+}
+
+#[test]
+fn broken_listing_lines_are_reported_and_the_rest_is_used() {
+    let d = tempfile::tempdir().unwrap();
+    let listing = d.path().join("l.txt");
+    std::fs::write(&listing, b"4096\t./a\n12\t./a/b.txt\nthis is not du\n7\t./c\n").unwrap();
+    let o = ctxlens(&["--listing", listing.to_str().unwrap(), "--no-ignore", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["input"]["problems"][0].as_str().unwrap().contains("line 3"), "{v}");
+    assert_eq!(v["context"]["bytes"], 19);
+
+    std::fs::write(&listing, b"FROM alpine\nRUN apk add curl\nCOPY . /app\n").unwrap();
+    let o = ctxlens(&["--listing", listing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a listing") || stderr(&o).contains("Dockerfile"), "{}", stderr(&o));
+}
