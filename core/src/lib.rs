@@ -18,6 +18,7 @@ pub mod explain;
 #[cfg(feature = "fs")]
 pub mod fs;
 pub mod ignore;
+pub mod insight;
 pub mod listing;
 pub mod report;
 pub mod tree;
