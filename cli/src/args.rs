@@ -160,6 +160,11 @@ pub struct ContextArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Skip lints and suggestions (they re-evaluate edited rule sets, which
+    /// takes a few seconds on million-entry contexts).
+    #[arg(long)]
+    pub no_insight: bool,
+
     /// When to use colours.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -317,6 +317,7 @@ fn cmd_summary(dir: &Path, args: &ContextArgs) -> Result<ExitCode, Failure> {
         Some(c) => Some(c.tar_bytes),
         None => classic(&loaded, dir, args).ok().filter(|c| c.error.is_none()).map(|c| c.tar_bytes),
     };
+    let insight = (!args.no_insight && report.error.is_none()).then(|| run_insight(&loaded, args, &report, &t));
     let size = match &c {
         Some(c) => c.tar_bytes,
         None => report.context.bytes,
@@ -338,6 +339,10 @@ fn cmd_summary(dir: &Path, args: &ContextArgs) -> Result<ExitCode, Failure> {
         if let Some(m) = &dockerfile_error {
             v["transfer"]["error"] = serde_json::json!(m);
         }
+        if let Some(i) = &insight {
+            v["lints"] = serde_json::to_value(&i.lints).unwrap_or_default();
+            v["suggestions"] = serde_json::to_value(&i.suggestions).unwrap_or_default();
+        }
         if let Some(max) = args.max_size {
             v["budget"] = serde_json::json!({"max_bytes": max, "over": size > max});
         }
@@ -345,8 +350,14 @@ fn cmd_summary(dir: &Path, args: &ContextArgs) -> Result<ExitCode, Failure> {
     } else {
         warn(&loaded);
         let color = render::use_color(args.color);
-        let view =
-            render::SummaryView { loaded: &loaded, report: &report, transfer: &t, classic: c.as_ref(), classic_tar };
+        let view = render::SummaryView {
+            loaded: &loaded,
+            report: &report,
+            transfer: &t,
+            classic: c.as_ref(),
+            classic_tar,
+            insight: insight.as_ref(),
+        };
         let text = render::summary(&view, color);
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
     }
@@ -416,4 +427,19 @@ fn cmd_diff(dir: &Path, args: &ContextArgs, against: Option<&Path>) -> Result<Ex
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Lints and suggestions for the evaluated context.
+fn run_insight(loaded: &Loaded, args: &ContextArgs, report: &Report, t: &Transfer) -> ctxlens_core::insight::Insight {
+    use ctxlens_core::dockerfile::{analyze, parse};
+    use ctxlens_core::insight::{Input, insight};
+    let opts = context::build_options(args).unwrap_or_default();
+    let analysis = loaded.dockerfile.as_ref().and_then(|(_, d)| analyze(d, &opts).ok());
+    let parsed = loaded.dockerfile.as_ref().and_then(|(_, d)| parse(d).ok());
+    let follow = report.transfer.follow_paths.as_deref().filter(|_| report.transfer.applied);
+    let mut input = Input::new(&loaded.tree, loaded.rules.as_ref(), t).with_follow_paths(follow);
+    if let Some(a) = &analysis {
+        input = input.with_dockerfile(a, parsed.as_ref());
+    }
+    insight(&input)
 }

@@ -71,11 +71,13 @@ pub struct SummaryView<'a> {
     pub classic: Option<&'a ClassicBuild>,
     /// The classic tar size, when it could be computed.
     pub classic_tar: Option<u64>,
+    /// Lints and suggestions, unless `--no-insight`.
+    pub insight: Option<&'a ctxlens_core::insight::Insight>,
 }
 
 /// The summary screen.
 pub fn summary(view: &SummaryView<'_>, color: bool) -> String {
-    let SummaryView { loaded, report, transfer: t, classic, classic_tar } = *view;
+    let SummaryView { loaded, report, transfer: t, classic, classic_tar, insight } = *view;
     let s = Style(color);
     let mut o = String::new();
     let tree = &loaded.tree;
@@ -225,6 +227,35 @@ pub fn summary(view: &SummaryView<'_>, color: bool) -> String {
                 format!("re-includes {}", s.red(&human(r.saving_bytes.unsigned_abs())))
             };
             let _ = writeln!(o, "  {:>4}  {:<width$}  {saving}", r.line, r.text);
+        }
+    }
+    if let Some(ins) = insight {
+        use ctxlens_core::insight::Severity;
+        let serious: Vec<_> = ins.lints.iter().filter(|l| l.severity != Severity::Info).collect();
+        if !serious.is_empty() {
+            let _ = writeln!(o, "\n{}", s.bold("Warnings"));
+            for l in serious.iter().take(8) {
+                let place = l.line.map(|n| format!("line {n}: ")).unwrap_or_default();
+                let tag = if l.severity == Severity::Error { s.red("error") } else { s.red("warning") };
+                let _ = writeln!(o, "  {tag} {place}{}", l.message);
+            }
+            if serious.len() > 8 {
+                let _ = writeln!(o, "  {} more (see --json)", serious.len() - 8);
+            }
+        }
+        let useful: Vec<_> = ins.suggestions.iter().filter(|s| s.saving_bytes.is_none_or(|b| b > 0)).collect();
+        if !useful.is_empty() {
+            let _ = writeln!(o, "\n{}", s.bold("Suggestions"));
+            for sg in useful.iter().take(6) {
+                let saving = match sg.saving_bytes {
+                    Some(b) => format!("saves {}", s.green(&human(b.max(0) as u64))),
+                    None => String::new(),
+                };
+                let lines = sg.rule.lines().count();
+                let rule = sg.rule.lines().next().unwrap_or_default();
+                let more = if lines > 1 { format!(" (+{} lines)", lines - 1) } else { String::new() };
+                let _ = writeln!(o, "  {:<34} {saving}  {}", format!("{rule}{more}"), s.dim(&sg.reason));
+            }
         }
     }
     o

@@ -277,6 +277,17 @@ fn monorepo_du_ab_with_and_without_its_dockerignore() {
     assert_eq!(saving("!README.md"), -3358, "the exception re-includes README.md");
     assert!(saving("coverage*.out") > 11_000_000);
 
+    // Suggestions reach the RCA's own fix, with the bytes each saves.
+    let suggestions = v["suggestions"].as_array().unwrap();
+    for rule in ["audit-results/", "**/*.test", "**/*.out"] {
+        let s = suggestions.iter().find(|s| s["rule"] == rule).unwrap_or_else(|| panic!("no suggestion {rule}"));
+        assert!(s["saving_bytes"].as_i64().unwrap() > 100_000_000, "{s}");
+        assert!(s["reason"].as_str().unwrap().len() > 10);
+    }
+    let lint = v["lints"].as_array().unwrap().iter().find(|l| l["code"] == "root_only").expect("root_only lint");
+    assert_eq!(lint["line"], 6);
+    assert!(lint["bytes"].as_u64().unwrap() > 0 && !lint["paths"].as_array().unwrap().is_empty());
+
     // The RCA's fix: audit-results/, **/*.test, **/*.out.
     let fixed = fixture("monorepo-fixed.dockerignore");
     let v = json(&["--ignore-file", fixed.as_str()]);
