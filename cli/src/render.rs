@@ -243,7 +243,14 @@ pub fn summary(view: &SummaryView<'_>, color: bool) -> String {
                 let _ = writeln!(o, "  {} more (see --json)", serious.len() - 8);
             }
         }
-        let useful: Vec<_> = ins.suggestions.iter().filter(|s| s.saving_bytes.is_none_or(|b| b > 0)).collect();
+        // One line per rule text: several reasons can lead to the same edit.
+        let mut shown = std::collections::HashSet::new();
+        let useful: Vec<_> = ins
+            .suggestions
+            .iter()
+            .filter(|s| s.saving_bytes.is_none_or(|b| b > 0))
+            .filter(|s| shown.insert(s.rule.clone()))
+            .collect();
         if !useful.is_empty() {
             let _ = writeln!(o, "\n{}", s.bold("Suggestions"));
             for sg in useful.iter().take(6) {

@@ -326,3 +326,24 @@ fn broken_listing_lines_are_reported_and_the_rest_is_used() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not a listing") || stderr(&o).contains("Dockerfile"), "{}", stderr(&o));
 }
+
+#[test]
+fn explain_on_the_rca_rules_names_the_root_only_trap() {
+    let listing = monorepo_du_ab();
+    let rules = fixture("rca-option3.dockerignore");
+    let o = ctxlens(&["explain", "--listing", &listing, "--ignore-file", &rules, "services/auth/auth.test", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["sent"], true);
+    assert_eq!(v[0]["reason"], "no_rule");
+    assert!(
+        v[0]["hints"][0].as_str().unwrap().contains("`*.test` (line 3) matches `auth.test` only at the context root")
+    );
+    // One screen shows what dominates and what to change.
+    let o = ctxlens(&["--listing", &listing, "--ignore-file", &rules]);
+    let out = stdout(&o);
+    assert!(out.contains("audit-results/  saves 285.1 MB"), "{out}");
+    assert!(out.contains("did you mean `**/*.test`?"), "{out}");
+    let suggested = out.lines().filter(|l| l.trim_start().starts_with("**/*.test ") && !l.contains("(+")).count();
+    assert_eq!(suggested, 1, "each suggested rule once: {out}");
+}
