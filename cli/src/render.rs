@@ -332,30 +332,13 @@ pub fn diff(
         s.red(&format!("+{}", human(d.bytes_delta as u64)))
     };
     let _ = writeln!(o, "{}  {delta}, {:+} files", s.bold("change"), d.files_delta);
-    if !d.removed.is_empty() {
-        let _ = writeln!(o, "\n{}", s.bold("No longer sent"));
-        for c in &d.removed {
-            let _ = writeln!(
-                o,
-                "  {} {:>10}  {}  ({})",
-                s.green("-"),
-                human(c.bytes),
-                c.path,
-                count(c.files, "file", "files")
-            );
+    for (title, changes, sign) in [("No longer sent", &d.removed, s.green("-")), ("Now sent", &d.added, s.red("+"))] {
+        if changes.is_empty() {
+            continue;
         }
-    }
-    if !d.added.is_empty() {
-        let _ = writeln!(o, "\n{}", s.bold("Now sent"));
-        for c in &d.added {
-            let _ = writeln!(
-                o,
-                "  {} {:>10}  {}  ({})",
-                s.red("+"),
-                human(c.bytes),
-                c.path,
-                count(c.files, "file", "files")
-            );
+        let _ = writeln!(o, "\n{}", s.bold(title));
+        for c in changes {
+            let _ = writeln!(o, "  {sign} {:>10}  {}  ({})", human(c.bytes), c.path, count(c.files, "file", "files"));
         }
     }
     if d.added.is_empty() && d.removed.is_empty() {

@@ -13,6 +13,7 @@ pub(crate) mod gostr;
 mod pattern;
 
 use pattern::Matcher;
+pub(crate) use pattern::is_regexp;
 use serde::Serialize;
 
 /// Docker's `bufio.Scanner` limit: a line of this many bytes or more aborts the build.

@@ -132,6 +132,12 @@ impl Matcher {
     }
 }
 
+/// Whether Docker matches the cleaned pattern (without `!`) with a regexp
+/// rather than one of its equality, prefix or suffix fast paths.
+pub(crate) fn is_regexp(pattern: &[u8]) -> bool {
+    matches!(Matcher::compile(pattern), Matcher::Regex(_) | Matcher::Invalid(_))
+}
+
 #[cfg(test)]
 mod tests {
     use super::Matcher;

@@ -53,44 +53,7 @@ pub(crate) fn body(pattern: &[u8]) -> &[u8] {
 /// Whether Docker turns the (cleaned) pattern into a regexp, rather than an
 /// equality, prefix or suffix test (patternmatcher's fast paths).
 pub(crate) fn is_regexp(p: &[u8]) -> bool {
-    #[derive(PartialEq)]
-    enum K {
-        Exact,
-        Prefix,
-        Suffix,
-        Regexp,
-    }
-    let mut k = K::Exact;
-    let mut i = 0;
-    let mut pos = 0;
-    while pos < p.len() {
-        let c = p[pos];
-        pos += 1;
-        match c {
-            b'*' if p.get(pos) == Some(&b'*') => {
-                pos += 1;
-                if p.get(pos) == Some(&b'/') {
-                    pos += 1;
-                }
-                if pos == p.len() {
-                    k = if k == K::Exact { K::Prefix } else { K::Regexp };
-                } else {
-                    k = K::Regexp;
-                }
-                if i == 0 {
-                    k = K::Suffix;
-                }
-            }
-            b'*' | b'?' | b'[' | b']' => k = K::Regexp,
-            b'\\' if pos < p.len() => {
-                pos += 1;
-                k = K::Regexp;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    k == K::Regexp
+    crate::ignore::is_regexp(p)
 }
 
 /// Byte offsets of unescaped occurrences of `needle` in `p`.
