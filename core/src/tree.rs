@@ -96,6 +96,49 @@ pub enum TreeError {
     },
 }
 
+/// FxHash-style mixing of (parent, name): fast, and good enough to keep
+/// collisions (which stay correct, only slower) rare.
+fn child_key(parent: NodeId, name: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = (parent as u64).wrapping_mul(K);
+    let mut chunks = name.chunks_exact(8);
+    for c in &mut chunks {
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(c.try_into().expect("8 bytes"))).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
+    }
+    (h.rotate_left(5) ^ name.len() as u64).wrapping_mul(K)
+}
+
+/// The keys are already hashes: pass them through.
+#[derive(Debug, Clone, Copy, Default)]
+struct BuildNoHash;
+
+impl std::hash::BuildHasher for BuildNoHash {
+    type Hasher = NoHash;
+    fn build_hasher(&self) -> NoHash {
+        NoHash(0)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct NoHash(u64);
+
+impl std::hash::Hasher for NoHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | b as u64;
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// A build context: a tree of directories, files, symlinks and others.
 #[derive(Debug, Clone)]
 pub struct ContextTree {
@@ -109,7 +152,9 @@ pub struct ContextTree {
     /// Bytes inside a directory that the input counts but does not list
     /// (e.g. `du` without `-a`): `(min, max)`.
     unlisted: HashMap<NodeId, (u64, u64)>,
-    index: HashMap<(NodeId, Box<[u8]>), NodeId>,
+    /// Child lookup by a hash of (parent, name); on the rare collision the
+    /// parent's children are scanned. No allocation per lookup.
+    index: HashMap<u64, NodeId, BuildNoHash>,
     sorted: bool,
 }
 
@@ -137,7 +182,7 @@ impl ContextTree {
             link_targets: HashMap::new(),
             size_hi: HashMap::new(),
             unlisted: HashMap::new(),
-            index: HashMap::new(),
+            index: HashMap::with_hasher(BuildNoHash),
             sorted: true,
         }
     }
@@ -153,7 +198,12 @@ impl ContextTree {
     }
 
     fn child(&self, parent: NodeId, name: &[u8]) -> Option<NodeId> {
-        self.index.get(&(parent, Box::from(name))).copied()
+        let h = child_key(parent, name);
+        let &id = self.index.get(&h)?;
+        if self.nodes[id as usize].parent == parent && self.name(id) == name {
+            return Some(id);
+        }
+        self.children[parent as usize].iter().copied().find(|&c| self.name(c) == name)
     }
 
     fn push(&mut self, parent: NodeId, name: &[u8], entry: &Entry) -> NodeId {
@@ -171,7 +221,7 @@ impl ContextTree {
         });
         self.children.push(Vec::new());
         self.children[parent as usize].push(id);
-        self.index.insert((parent, Box::from(name)), id);
+        self.index.entry(child_key(parent, name)).or_insert(id);
         if let Some(t) = &entry.link_target {
             self.link_targets.insert(id, t.clone());
         }
@@ -400,6 +450,25 @@ mod tests {
         let paths: Vec<_> = t.walk().map(|id| String::from_utf8(t.path(id)).unwrap()).collect();
         assert_eq!(paths, ["B", "B/x", "a", "a/b", "a-c"]);
         assert_eq!(t.kind(t.lookup(b"a").unwrap()), EntryKind::Dir);
+    }
+
+    #[test]
+    fn lookups_survive_hash_collisions() {
+        let mut t = ContextTree::new();
+        let names: Vec<String> = (0..5000).map(|i| format!("n{i}")).collect();
+        for n in &names {
+            t.insert(format!("d/{n}").as_bytes(), Entry::file(1)).unwrap();
+        }
+        // Force a collision: a second entry under the same key.
+        let d = t.lookup(b"d").unwrap();
+        let first = t.child(d, b"n0").unwrap();
+        let key = child_key(d, b"n1");
+        t.index.insert(key, first);
+        assert_eq!(t.child(d, b"n1").map(|i| t.name(i).to_vec()), Some(b"n1".to_vec()));
+        for n in &names {
+            assert!(t.lookup(format!("d/{n}").as_bytes()).is_some());
+        }
+        assert!(t.lookup(b"d/missing").is_none());
     }
 
     #[test]
