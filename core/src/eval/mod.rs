@@ -228,7 +228,7 @@ pub fn transfer(tree: &ContextTree, opts: &TransferOptions<'_>) -> Transfer {
         let mut child_include = MatchInfo::default();
         if let Some(inc) = &include_set {
             let parent = (!is_root_level).then_some(parent_include);
-            match inc.verdict(&path, parent) {
+            match if is_dir { inc.verdict(&path, parent) } else { inc.leaf_verdict(&path, parent) } {
                 Err(e) => {
                     verdict.state = NodeState::Error;
                     out.verdicts[id as usize] = verdict;
@@ -257,7 +257,7 @@ pub fn transfer(tree: &ContextTree, opts: &TransferOptions<'_>) -> Transfer {
         let mut child_exclude = MatchInfo::default();
         if let Some(exc) = excludes {
             let parent = (!is_root_level).then_some(parent_exclude);
-            match exc.verdict(&path, parent) {
+            match if is_dir { exc.verdict(&path, parent) } else { exc.leaf_verdict(&path, parent) } {
                 Err(e) => {
                     verdict.state = NodeState::Error;
                     out.verdicts[id as usize] = verdict;

@@ -370,8 +370,18 @@ impl RuleSet {
     /// consulted; otherwise a normal rule is consulted only while the path is
     /// not excluded and an exception only while it is.
     pub fn verdict(&self, path: &[u8], parent: Option<&MatchInfo>) -> Result<Verdict, PatternError> {
+        self.verdict_inner(path, parent, true)
+    }
+
+    /// [`verdict`](Self::verdict) for an entry without children (a file or
+    /// symlink): the same answer, without the [`Verdict::info`] nobody reads.
+    pub fn leaf_verdict(&self, path: &[u8], parent: Option<&MatchInfo>) -> Result<Verdict, PatternError> {
+        self.verdict_inner(path, parent, false)
+    }
+
+    fn verdict_inner(&self, path: &[u8], parent: Option<&MatchInfo>, keep: bool) -> Result<Verdict, PatternError> {
         let parent_hits = parent.map(|p| p.hits.as_slice()).filter(|h| !h.is_empty());
-        let mut hits = vec![false; self.compiled.len()];
+        let mut hits = if keep { vec![false; self.compiled.len()] } else { Vec::new() };
         let mut excluded = false;
         let mut decided_by = None;
         let mut inherited = false;
@@ -387,7 +397,9 @@ impl RuleSet {
                     hit = self.any_ancestor_matches(c, path);
                 }
             }
-            hits[i] = hit;
+            if keep {
+                hits[i] = hit;
+            }
             if hit {
                 excluded = !c.exception;
                 decided_by = Some(c.rule);
