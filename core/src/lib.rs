@@ -22,3 +22,4 @@ pub mod insight;
 pub mod listing;
 pub mod report;
 pub mod tree;
+pub mod treemap;

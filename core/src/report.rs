@@ -180,10 +180,24 @@ pub struct Report {
     pub error: Option<String>,
 }
 
-/// Widens `context` to the bounds the input allows: rounded sizes of sent
-/// files, and unlisted bytes in directories whose fate depends on rules that
-/// could match what the input does not show.
-fn bounds(tree: &ContextTree, rules: Option<&RuleSet>, t: &Transfer, context: &mut ContextReport) {
+/// Context bytes when the input is not exact.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Bounds {
+    /// Listed sizes at their lower bound, unlisted directory contents counted as sent.
+    pub estimate: u64,
+    /// The least the context can be.
+    pub min: u64,
+    /// The most the context can be.
+    pub max: u64,
+    /// Lines of rules whose effect the input cannot show.
+    pub undecided_rules: Vec<usize>,
+}
+
+/// The bounds the input allows for transfer `t`: rounded sizes of sent
+/// files give intervals, and bytes a listing attributes to a directory
+/// without naming its files (`du` without `-a`) count fully, partly or not
+/// at all depending on whether some rule could reach below it.
+pub fn bounds(tree: &ContextTree, rules: Option<&RuleSet>, t: &Transfer) -> Bounds {
     let (mut lo, mut hi) = (0u64, 0u64);
     let mut estimate = t.totals.file_bytes;
     for e in &t.entries {
@@ -194,14 +208,15 @@ fn bounds(tree: &ContextTree, rules: Option<&RuleSet>, t: &Transfer, context: &m
         }
     }
     let mut undecided = std::collections::BTreeSet::new();
-    let mut visit = |id: NodeId, lo: &mut u64, hi: &mut u64| {
+    let mut visit = |id: NodeId| {
         let (ulo, uhi) = tree.unlisted(id);
         if uhi == 0 {
             return;
         }
         let path = tree.path(id);
-        let v = t.verdict(id);
-        let (in_lo, in_hi, deciders) = match v.state {
+        // The context root is always entered, though the walk never reports it.
+        let state = if id == ROOT { NodeState::Sent } else { t.verdict(id).state };
+        let (in_lo, in_hi, deciders) = match state {
             NodeState::Pruned | NodeState::NotVisited | NodeState::NotFollowed | NodeState::Error => (0, 0, vec![]),
             NodeState::Excluded => {
                 let rescuers = rules.map(|r| r.rules_reaching_below(&path, true)).unwrap_or_default();
@@ -212,25 +227,31 @@ fn bounds(tree: &ContextTree, rules: Option<&RuleSet>, t: &Transfer, context: &m
                 if cutters.is_empty() { (ulo, uhi, vec![]) } else { (0, uhi, cutters) }
             }
         };
-        *lo += in_lo;
-        *hi += in_hi;
-        if matches!(v.state, NodeState::Sent | NodeState::SentForDescendant | NodeState::Empty) {
+        lo += in_lo;
+        hi += in_hi;
+        if matches!(state, NodeState::Sent | NodeState::SentForDescendant | NodeState::Empty) {
             estimate += ulo;
         }
         if let Some(r) = rules {
             undecided.extend(deciders.into_iter().map(|i| r.rules()[i].line));
         }
     };
-    visit(ROOT, &mut lo, &mut hi);
+    visit(ROOT);
     for id in tree.walk() {
         if tree.kind(id) == EntryKind::Dir {
-            visit(id, &mut lo, &mut hi);
+            visit(id);
         }
     }
-    context.bytes = estimate;
-    context.bytes_min = lo;
-    context.bytes_max = hi;
-    context.undecided_rules = undecided.into_iter().collect();
+    Bounds { estimate, min: lo, max: hi, undecided_rules: undecided.into_iter().collect() }
+}
+
+/// Widens `context` to the bounds the input allows.
+fn apply_bounds(tree: &ContextTree, rules: Option<&RuleSet>, t: &Transfer, context: &mut ContextReport) {
+    let b = bounds(tree, rules, t);
+    context.bytes = b.estimate;
+    context.bytes_min = b.min;
+    context.bytes_max = b.max;
+    context.undecided_rules = b.undecided_rules;
 }
 
 /// Bytes and files of a whole tree (unique file data; hard links once).
@@ -292,7 +313,7 @@ pub fn build_report(
     }
     let mut context = ContextReport::from(main.totals);
     if tree.has_uncertainty() && !unused {
-        bounds(tree, rules, &main, &mut context);
+        apply_bounds(tree, rules, &main, &mut context);
     }
     let excluded = ExcludedReport {
         bytes: all_bytes.saturating_sub(context.bytes),
@@ -325,7 +346,7 @@ pub fn build_report(
                     // Compare like with like: the same estimate as `context.bytes`.
                     let mut without = ContextReport::from(t.totals);
                     if tree.has_uncertainty() {
-                        bounds(tree, Some(&s), &t, &mut without);
+                        apply_bounds(tree, Some(&s), &t, &mut without);
                     }
                     (without.bytes as i64 - context.bytes as i64, t.totals.files as i64 - context.files as i64)
                 }

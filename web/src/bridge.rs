@@ -1,0 +1,287 @@
+//! The page ↔ worker channel, both ends.
+//!
+//! A message from the page is a plain object `{json, text?, folder?, name?}`:
+//! `json` is the [`Request`], `text` a listing (a JS string, never copied
+//! through JSON) and `folder` a folder's entries as JSON. The worker answers
+//! with JSON [`Reply`] strings.
+//!
+//! The worker keeps only the newest request: requests that arrive while it is
+//! busy replace each other, and per-rule savings are computed one small batch
+//! per task so that a new request is picked up between batches.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use crate::engine::{Engine, Handled};
+use crate::protocol::{FolderEntry, Payload, Reply, Request, Savings};
+use crate::state::State;
+
+/// The worker script trunk builds next to the page (`data-type="worker"` with a loader shim).
+pub const WORKER_URL: &str = "./worker_loader.js";
+
+fn set(obj: &Object, key: &str, v: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), v);
+}
+
+fn get_str(obj: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(obj, &JsValue::from_str(key)).ok().and_then(|v| v.as_string())
+}
+
+thread_local! {
+    /// The one large listing the page keeps as a JS string (see [`State::stashed`]).
+    static STASH: std::cell::RefCell<Option<(u64, JsValue)>> = const { std::cell::RefCell::new(None) };
+    static NEXT_KEY: Cell<u64> = const { Cell::new(1) };
+}
+
+/// Keeps a large listing (a JS string) for the worker without copying it
+/// into WebAssembly memory; returns its key. Replaces the previous one.
+pub fn stash(text: JsValue) -> u64 {
+    let key = NEXT_KEY.with(|k| {
+        let v = k.get();
+        k.set(v + 1);
+        v
+    });
+    STASH.with(|s| *s.borrow_mut() = Some((key, text)));
+    key
+}
+
+fn stashed(key: u64) -> Option<JsValue> {
+    STASH.with(|s| s.borrow().as_ref().filter(|(k, _)| *k == key).map(|(_, v)| v.clone()))
+}
+
+/// Length of a JS string in UTF-16 units (bytes, for ASCII listings), without copying it.
+pub fn js_len(v: &JsValue) -> u64 {
+    v.dyn_ref::<js_sys::JsString>().map_or(0, |s| u64::from(s.length()))
+}
+
+/// The page's handle on the worker.
+pub struct WorkerHandle {
+    worker: Worker,
+    /// The input revision last sent with its payload.
+    sent_rev: Cell<Option<u64>>,
+    _onmessage: Closure<dyn FnMut(MessageEvent)>,
+    _onerror: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl WorkerHandle {
+    /// Starts the worker; `on_reply` receives its answers, `on_error` its crashes.
+    pub fn spawn(
+        on_reply: impl Fn(Reply) + 'static,
+        on_error: impl Fn(String) + 'static,
+    ) -> Result<WorkerHandle, String> {
+        let opts = WorkerOptions::new();
+        opts.set_type(WorkerType::Classic);
+        let worker =
+            Worker::new_with_options(WORKER_URL, &opts).map_err(|e| format!("cannot start the worker: {e:?}"))?;
+        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            let Some(json) = ev.data().as_string() else {
+                return;
+            };
+            match serde_json::from_str::<Reply>(&json) {
+                Ok(r) => on_reply(r),
+                Err(e) => web_sys::console::error_1(&format!("ctxlens: bad reply from the worker: {e}").into()),
+            }
+        });
+        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let msg = Reflect::get(&ev, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
+            on_error(format!("the worker stopped: {msg}"));
+        });
+        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+        Ok(WorkerHandle { worker, sent_rev: Cell::new(None), _onmessage: onmessage, _onerror: onerror })
+    }
+
+    /// Sends the state's request, with the input when the worker may not have it.
+    pub fn send(&self, state: &State) {
+        let req = state.request();
+        let msg = Object::new();
+        let Ok(json) = serde_json::to_string(&req) else {
+            return;
+        };
+        set(&msg, "json", &JsValue::from_str(&json));
+        if state.resend_input || self.sent_rev.get() != Some(state.input_rev) {
+            if let Some(js) = state.stashed.and_then(|st| stashed(st.key)) {
+                set(&msg, "text", &js);
+            } else if let crate::state::Source::Folder { name, entries } = &state.source {
+                set(&msg, "name", &JsValue::from_str(name));
+                set(&msg, "folder", &JsValue::from_str(&serde_json::to_string(&**entries).unwrap_or_default()));
+            } else {
+                set(&msg, "text", &JsValue::from_str(&state.listing));
+            }
+            self.sent_rev.set(Some(state.input_rev));
+        }
+        if let Err(e) = self.worker.post_message(&msg) {
+            web_sys::console::error_1(&e);
+        }
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+/// Decodes a page message.
+fn read_message(data: &JsValue) -> Option<(Request, Option<Payload>)> {
+    let req: Request = serde_json::from_str(&get_str(data, "json")?).ok()?;
+    let payload = if let Some(text) = get_str(data, "text") {
+        Some(Payload::Listing { text })
+    } else if let Some(folder) = get_str(data, "folder") {
+        let entries: Vec<FolderEntry> = serde_json::from_str(&folder).ok()?;
+        Some(Payload::Folder { name: get_str(data, "name").unwrap_or_default(), entries })
+    } else {
+        None
+    };
+    Some((req, payload))
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+struct WorkerState {
+    engine: Engine,
+    pending: Option<(Request, Option<Payload>)>,
+    /// `(request id, next rule)` while savings are being computed.
+    savings: Option<(u64, usize)>,
+    /// The request whose permalink still needs the compressed listing.
+    share_for: Option<u64>,
+    /// The request whose lints and suggestions are due.
+    insight_for: Option<u64>,
+    scheduled: bool,
+}
+
+/// The worker's self-rescheduling step, shared by the closures that schedule it.
+type Tick = Rc<RefCell<Option<Closure<dyn FnMut()>>>>;
+
+/// Budget of one savings batch, in ms: small enough to pick up new requests quickly.
+const BATCH_MS: f64 = 25.0;
+
+/// The worker's `main`: listens for requests and answers them.
+pub fn worker_main() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let st = Rc::new(RefCell::new(WorkerState {
+        engine: Engine::new(now),
+        pending: None,
+        savings: None,
+        share_for: None,
+        insight_for: None,
+        scheduled: false,
+    }));
+    let tick: Tick = Rc::new(RefCell::new(None));
+
+    let post = {
+        let scope = scope.clone();
+        move |r: &Reply| {
+            if let Ok(s) = serde_json::to_string(r) {
+                let _ = scope.post_message(&JsValue::from_str(&s));
+            }
+        }
+    };
+    let schedule = {
+        let scope = scope.clone();
+        let tick = tick.clone();
+        let st = st.clone();
+        move || {
+            let mut s = st.borrow_mut();
+            if s.scheduled {
+                return;
+            }
+            s.scheduled = true;
+            if let Some(t) = tick.borrow().as_ref() {
+                let f: &Function = t.as_ref().unchecked_ref();
+                let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(f, 0);
+            }
+        }
+    };
+
+    {
+        let st = st.clone();
+        let schedule = schedule.clone();
+        let post = post.clone();
+        *tick.borrow_mut() = Some(Closure::<dyn FnMut()>::new(move || {
+            let more = {
+                let mut s = st.borrow_mut();
+                s.scheduled = false;
+                if let Some((req, payload)) = s.pending.take() {
+                    s.savings = None;
+                    s.share_for = None;
+                    s.insight_for = None;
+                    match s.engine.handle(&req, payload) {
+                        Handled::NeedInput => post(&Reply::NeedInput { id: req.id }),
+                        Handled::Snapshot(snap) => {
+                            if snap.savings_pending {
+                                s.savings = Some((req.id, 0));
+                            } else if snap.insight.is_none() {
+                                s.insight_for = Some(req.id);
+                            }
+                            s.share_for = snap.share.pending.then_some(req.id);
+                            post(&Reply::Snapshot(snap));
+                        }
+                    }
+                } else if let Some(id) = s.share_for.take() {
+                    s.engine.prepare_share();
+                    let share = s.engine.share();
+                    post(&Reply::Share { id, share });
+                } else if let Some((id, mut next)) = s.savings {
+                    let t0 = now();
+                    let mut rows = Vec::new();
+                    let n = s.engine.rule_count();
+                    while next < n && (rows.is_empty() || now() - t0 < BATCH_MS) {
+                        if s.engine.saving_missing(next)
+                            && let Some((b, f)) = s.engine.saving(next)
+                        {
+                            rows.push((next as u32, b, f));
+                        }
+                        next += 1;
+                    }
+                    let done = next >= n;
+                    s.savings = if done { None } else { Some((id, next)) };
+                    post(&Reply::Savings(Savings { id, rows, done }));
+                    if done {
+                        s.insight_for = Some(id);
+                    }
+                } else if let Some(id) = s.insight_for.take()
+                    && let Some(insight) = s.engine.insight()
+                {
+                    post(&Reply::Insight { id, insight });
+                }
+                s.pending.is_some() || s.share_for.is_some() || s.savings.is_some() || s.insight_for.is_some()
+            };
+            if more {
+                schedule();
+            }
+        }));
+    }
+
+    let onmessage = {
+        let st = st.clone();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            let Some((req, payload)) = read_message(&ev.data()) else {
+                return;
+            };
+            {
+                let mut s = st.borrow_mut();
+                // A newer request without the input keeps the input of the one it replaces.
+                let payload = match (payload, s.pending.take()) {
+                    (Some(p), _) => Some(p),
+                    (None, Some((old, Some(p)))) if old.input_rev == req.input_rev => Some(p),
+                    (None, _) => None,
+                };
+                s.pending = Some((req, payload));
+            }
+            schedule();
+        })
+    };
+    scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    // The tick closure lives as long as the worker.
+    std::mem::forget(tick);
+    post(&Reply::Ready);
+}

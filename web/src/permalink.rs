@@ -1,0 +1,188 @@
+//! Permalinks: the rules, the builder and (when small enough) the listing,
+//! deflated and base64url-encoded into the URL fragment.
+//!
+//! The fragment never reaches a server (browsers do not send it), so a link
+//! shares a whole scenario without uploading anything. Layout:
+//! `v1&b=classic&f=du-b&r=<rules>&l=<listing>`, where `b`, `f` and `l` are
+//! optional and `<...>` is base64url (no padding) of raw DEFLATE.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::protocol::Builder;
+
+/// Links longer than this get a warning: many wikis, chat tools and issue
+/// trackers cut or reject URLs beyond about 2,000 characters.
+pub const WIKI_LIMIT: usize = 2000;
+
+/// Listings whose encoded form exceeds this are left out of the link
+/// (browsers handle a few MB, but such links are unusable anyway).
+pub const MAX_LISTING_CHARS: usize = 1_000_000;
+
+/// Listings larger than this are not even compressed for the link.
+pub const MAX_LISTING_BYTES: usize = 4 << 20;
+
+/// Decompressed parts larger than this are refused (a hostile link cannot
+/// make the page allocate without bound).
+pub const MAX_INFLATED: usize = 256 << 20;
+
+/// What a permalink restores.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Permalink {
+    /// The builder (`buildkit` unless the link says `classic`).
+    pub builder: Builder,
+    /// The `.dockerignore` text.
+    pub rules: String,
+    /// The listing, if the link carries it.
+    pub listing: Option<String>,
+    /// A listing-format override, if any.
+    pub format: Option<String>,
+}
+
+/// Why a fragment could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError(pub String);
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "this link cannot be read: {}", self.0)
+    }
+}
+
+/// Deflates and base64url-encodes `data`.
+pub fn encode_part(data: &[u8]) -> String {
+    // Level 9 gains little over 6 on listings and costs several times more on large ones.
+    let level = if data.len() > 256 << 10 { 6 } else { 9 };
+    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(data, level))
+}
+
+/// Reverses [`encode_part`].
+pub fn decode_part(part: &str) -> Result<Vec<u8>, DecodeError> {
+    let raw =
+        URL_SAFE_NO_PAD.decode(part.trim_end_matches('=')).map_err(|e| DecodeError(format!("bad base64: {e}")))?;
+    miniz_oxide::inflate::decompress_to_vec_with_limit(&raw, MAX_INFLATED)
+        .map_err(|e| DecodeError(format!("bad compressed data: {e}")))
+}
+
+/// Builds a fragment (without `#`) from already encoded parts.
+pub fn fragment(builder: Builder, format: Option<&str>, rules_part: &str, listing_part: Option<&str>) -> String {
+    let mut s = String::from("v1");
+    if builder != Builder::Buildkit {
+        s.push_str("&b=");
+        s.push_str(builder.name());
+    }
+    if let Some(f) = format {
+        s.push_str("&f=");
+        s.extend(f.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-'));
+    }
+    s.push_str("&r=");
+    s.push_str(rules_part);
+    if let Some(l) = listing_part {
+        s.push_str("&l=");
+        s.push_str(l);
+    }
+    s
+}
+
+/// Encodes a whole permalink (convenience for tests and small inputs).
+pub fn encode(p: &Permalink) -> String {
+    let listing = p.listing.as_deref().map(|l| encode_part(l.as_bytes()));
+    fragment(p.builder, p.format.as_deref(), &encode_part(p.rules.as_bytes()), listing.as_deref())
+}
+
+/// Reads a fragment (with or without the leading `#`). `Ok(None)` when the
+/// fragment is empty or not a ctxlens link.
+pub fn decode(fragment: &str) -> Result<Option<Permalink>, DecodeError> {
+    let f = fragment.strip_prefix('#').unwrap_or(fragment);
+    let mut parts = f.split('&');
+    if parts.next() != Some("v1") {
+        return Ok(None);
+    }
+    let mut p = Permalink::default();
+    let mut saw_rules = false;
+    for kv in parts {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        match k {
+            "b" => p.builder = Builder::from_name(v).ok_or_else(|| DecodeError(format!("unknown builder `{v}`")))?,
+            "f" => p.format = Some(v.to_string()).filter(|s| !s.is_empty()),
+            "r" => {
+                p.rules = text(decode_part(v)?, "rules")?;
+                saw_rules = true;
+            }
+            "l" => p.listing = Some(text(decode_part(v)?, "listing")?),
+            // Unknown keys come from newer versions: ignore them.
+            _ => {}
+        }
+    }
+    if !saw_rules {
+        return Err(DecodeError("no rules in the link".into()));
+    }
+    Ok(Some(p))
+}
+
+fn text(bytes: Vec<u8>, what: &str) -> Result<String, DecodeError> {
+    String::from_utf8(bytes).map_err(|_| DecodeError(format!("the {what} are not UTF-8 text")))
+}
+
+/// Whether a link of this many characters should carry a warning.
+pub fn too_long_for_wiki(url_len: usize) -> bool {
+    url_len > WIKI_LIMIT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_with_and_without_listing() {
+        let p = Permalink {
+            builder: Builder::Classic,
+            rules: "# comment\n.git\n**/node_modules\n!README.md\nünïcödé/\n".into(),
+            listing: Some("4096\t./a\n12\t./a/b c.txt\n".into()),
+            format: Some("du-b".into()),
+        };
+        let f = encode(&p);
+        assert!(f.starts_with("v1&b=classic&f=du-b&r="), "{f}");
+        assert!(f.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_&=".contains(&b)), "URL-safe: {f}");
+        assert_eq!(decode(&f).unwrap(), Some(p.clone()));
+        assert_eq!(decode(&format!("#{f}")).unwrap(), Some(p.clone()));
+
+        let rules_only = Permalink { listing: None, format: None, builder: Builder::Buildkit, ..p };
+        let f = encode(&rules_only);
+        assert!(!f.contains("&l=") && !f.contains("&b="));
+        assert_eq!(decode(&f).unwrap(), Some(rules_only));
+    }
+
+    #[test]
+    fn empty_rules_are_a_valid_link() {
+        let p = Permalink::default();
+        assert_eq!(decode(&encode(&p)).unwrap(), Some(p));
+    }
+
+    #[test]
+    fn foreign_and_broken_fragments() {
+        assert_eq!(decode("").unwrap(), None);
+        assert_eq!(decode("#section-2").unwrap(), None);
+        assert!(decode("v1&r=***").is_err());
+        assert!(decode("v1&r=AAAA").is_err(), "valid base64, not deflate");
+        assert!(decode("v1&b=podman&r=").is_err());
+        assert!(decode("v1&l=").is_err(), "no rules");
+        // Unknown keys are ignored.
+        let f = format!("{}&zz=1", encode(&Permalink { rules: "x".into(), ..Permalink::default() }));
+        assert_eq!(decode(&f).unwrap().unwrap().rules, "x");
+    }
+
+    #[test]
+    fn compresses_listings_well() {
+        let listing: String = (0..2000).map(|i| format!("{}\t./services/api/handlers/h{i}.go\n", i * 37)).collect();
+        let part = encode_part(listing.as_bytes());
+        assert!(part.len() * 4 < listing.len(), "{} vs {}", part.len(), listing.len());
+        assert_eq!(decode_part(&part).unwrap(), listing.as_bytes());
+    }
+
+    #[test]
+    fn wiki_limit() {
+        assert!(!too_long_for_wiki(2000));
+        assert!(too_long_for_wiki(2001));
+    }
+}
