@@ -187,6 +187,15 @@ impl ContextTree {
         }
     }
 
+    /// Makes room for `additional` more nodes (avoids rehashing the child
+    /// index while a large listing is read).
+    pub fn reserve(&mut self, additional: usize) {
+        self.nodes.reserve(additional);
+        self.children.reserve(additional);
+        self.index.reserve(additional);
+        self.names.reserve(additional * 12);
+    }
+
     /// Number of nodes, the root included.
     pub fn len(&self) -> usize {
         self.nodes.len()

@@ -353,6 +353,7 @@ pub(crate) fn build(
     }
 
     let mut tree = ContextTree::new();
+    tree.reserve(items.len());
     let mut dir_bytes = (0u64, 0u64);
     let mut link_members: HashMap<u64, Vec<NodeId>> = HashMap::new();
     // Sizes of tar-style hard links: their target's, once resolved.
