@@ -270,9 +270,10 @@ pub fn tree_totals(tree: &ContextTree) -> (u64, u64) {
     (bytes, files)
 }
 
-/// The rule that decided each node: its own verdict's, or for nodes inside a
-/// pruned directory, the pruned ancestor's.
-fn deciding_rules(tree: &ContextTree, t: &Transfer) -> Vec<Option<u32>> {
+/// The rule that decided each node's exclusion (indexed by node): its own
+/// verdict's, or for nodes inside a pruned directory, the pruned ancestor's.
+/// `None` for nodes that are sent.
+pub fn deciding_rules(tree: &ContextTree, t: &Transfer) -> Vec<Option<u32>> {
     let mut out = vec![None; tree.len()];
     for id in tree.walk() {
         let v = t.verdict(id);

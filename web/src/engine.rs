@@ -442,16 +442,8 @@ impl Engine {
         totals.excluded_bytes = totals.all_bytes.saturating_sub(totals.context_bytes);
         totals.excluded_files = totals.all_files.saturating_sub(totals.context_files);
 
-        // The rule that decided each node, as `report::build_report` attributes it.
-        let mut decided: Vec<Option<u32>> = vec![None; n];
-        for &id in &input.order {
-            let v = main.verdict(id);
-            decided[id as usize] = match v.state {
-                NodeState::NotVisited => decided[tree.parent(id) as usize],
-                NodeState::Excluded | NodeState::Pruned => v.rule,
-                _ => None,
-            };
-        }
+        // The rule that decided each node, exactly as `ctxlens --json` attributes it.
+        let decided = ctxlens_core::report::deciding_rules(tree, &main);
         let mut rows = Vec::new();
         if let Some(set) = &set {
             let mut per_rule = vec![(0u64, 0u64); set.rules().len()];
