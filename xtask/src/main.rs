@@ -14,6 +14,9 @@
 //! * `measure` builds the page, reports the gzipped bundle size and runs the
 //!   browser timings (1M-line paste, rule edit on 100k paths).
 //! * `screenshots` refreshes `docs/screenshot-*.png` from the browser test.
+//! * `fuzz-smoke [SECONDS]` runs every cargo-fuzz target briefly on its
+//!   committed seeds (part of `test`; needs the nightly toolchain, and
+//!   installs cargo-fuzz when it is missing).
 
 mod serve;
 
@@ -22,6 +25,7 @@ use std::process::{Command, ExitCode, Stdio};
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132.0.0";
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
@@ -217,7 +221,37 @@ fn test() -> Result<(), String> {
     // The CLI the end-to-end test compares the page with.
     run(cargo().args(["build", "--release", "--locked", "-p", "ctxlens"]))?;
     e2e(Some("page_matches_cli_and_permalinks_round_trip"))?;
-    Ok(())
+    fuzz_smoke(FUZZ_SMOKE_SECONDS)
+}
+
+/// Seconds per target in the fuzz smoke that `test` runs.
+const FUZZ_SMOKE_SECONDS: u32 = 10;
+
+/// Every fuzz target for `seconds` on the committed seeds (`fuzz/smoke.sh`).
+/// cargo-fuzz needs nightly, which this machine kind ships but cannot
+/// download: without it the smoke is skipped with a note instead of failing
+/// the stable checks before it.
+fn fuzz_smoke(seconds: u32) -> Result<(), String> {
+    let nightly = Command::new("rustup")
+        .args(["run", "nightly", "rustc", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !nightly {
+        eprintln!("xtask: fuzz smoke skipped: no nightly toolchain (`rustup toolchain list`)");
+        return Ok(());
+    }
+    let have_fuzz = cargo().args(["fuzz", "--version"]).output().is_ok_and(|o| o.status.success());
+    if !have_fuzz {
+        run(cargo().args(["install", "--locked", "cargo-fuzz", "--version", CARGO_FUZZ_VERSION]))?;
+    }
+    // The fuzz crate has its own workspace and target dir; a shared
+    // CARGO_TARGET_DIR would mix its sanitizer flags with the main build's.
+    run(Command::new("bash")
+        .arg(root().join("fuzz").join("smoke.sh"))
+        .arg(seconds.to_string())
+        .env_remove("CARGO_TARGET_DIR"))
 }
 
 fn run_cli(args: &[String]) -> Result<(), String> {
@@ -294,6 +328,11 @@ fn main() -> ExitCode {
         Some("run") => run_cli(rest),
         Some("serve") => port_arg(rest).and_then(serve_dist),
         Some("measure") => measure(),
+        Some("fuzz-smoke") => match rest.first().map(|s| s.parse::<u32>()) {
+            None => fuzz_smoke(FUZZ_SMOKE_SECONDS),
+            Some(Ok(secs)) => fuzz_smoke(secs),
+            Some(Err(_)) => Err("fuzz-smoke takes a number of seconds per target".into()),
+        },
         Some("screenshots") => setup().and_then(|_| build_web()).and_then(|_| {
             run(cargo().args(["build", "--release", "--locked", "-p", "ctxlens"]))?;
             e2e_with(
@@ -312,7 +351,8 @@ fn main() -> ExitCode {
                  \n  build-web          build the page into dist/\
                  \n  e2e [TEST]         the browser end-to-end tests on dist/\
                  \n  measure            bundle size and browser timings\
-                 \n  screenshots        refresh the screenshots in docs/ (runs the browser test)"
+                 \n  screenshots        refresh the screenshots in docs/ (runs the browser test)\
+                 \n  fuzz-smoke [SECS]  every fuzz target for SECS seconds (default 10) on its seeds"
             );
             return ExitCode::from(2);
         }
