@@ -543,7 +543,9 @@ impl ContextTree {
     /// Marks the node as one name of hard-link group `group` (0 = none).
     pub fn set_link_group(&mut self, id: NodeId, group: u64) {
         if group == 0 {
-            self.link_groups.remove(&id);
+            if !self.link_groups.is_empty() {
+                self.link_groups.remove(&id);
+            }
         } else {
             self.link_groups.insert(id, group);
         }
@@ -551,11 +553,17 @@ impl ContextTree {
 
     /// Hard-link group (0 = none).
     pub fn link_group(&self, id: NodeId) -> u64 {
+        if self.link_groups.is_empty() {
+            return 0;
+        }
         self.link_groups.get(&id).copied().unwrap_or(0)
     }
 
     /// A symlink's target.
     pub fn link_target(&self, id: NodeId) -> Option<&[u8]> {
+        if self.link_targets.is_empty() {
+            return None;
+        }
         self.link_targets.get(&id).map(Vec::as_slice)
     }
 
@@ -569,6 +577,36 @@ impl ContextTree {
         }
         parts.reverse();
         parts.join(&b'/')
+    }
+
+    /// Whether anything was ever inserted below the node.
+    pub(crate) fn has_children(&self, id: NodeId) -> bool {
+        self.nodes[id as usize].has_children
+    }
+
+    /// Sets an existing node's facts without the checks of [`insert`](Self::insert)
+    /// (readers that settle a kind once every path is known; the node's
+    /// children, if any, stay).
+    pub(crate) fn set_entry(&mut self, id: NodeId, entry: Entry) {
+        let n = &mut self.nodes[id as usize];
+        n.kind = entry.kind;
+        n.size = entry.size;
+        if !self.size_hi.is_empty() {
+            self.size_hi.remove(&id);
+        }
+        if entry.mode.is_some() {
+            self.set_mode(id, entry.mode);
+        }
+        self.set_link_group(id, entry.link_group);
+        match entry.link_target {
+            Some(t) => {
+                self.link_targets.insert(id, t);
+            }
+            None if !self.link_targets.is_empty() => {
+                self.link_targets.remove(&id);
+            }
+            None => {}
+        }
     }
 
     /// Records that the node's size is only known to lie in `lo..=hi`
