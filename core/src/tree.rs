@@ -359,6 +359,13 @@ impl ContextTree {
         id
     }
 
+    /// Adds `name` under `parent` knowing it is not there yet (the caller has
+    /// just looked it up) and that `parent` is a directory.
+    pub(crate) fn push_new(&mut self, parent: NodeId, name: &[u8], entry: Entry) -> NodeId {
+        debug_assert!(self.nodes[parent as usize].kind == EntryKind::Dir && self.child(parent, name).is_none());
+        self.push(parent, name, entry)
+    }
+
     /// The directory `name` under `parent`, created (implied) when missing;
     /// `None` when that name is already something other than a directory.
     pub(crate) fn dir_child(&mut self, parent: NodeId, name: &[u8]) -> Option<NodeId> {
@@ -410,9 +417,8 @@ impl ContextTree {
         let mut parts = path.split(|&b| b == b'/').filter(|p| !p.is_empty() && *p != b".");
         let mut cur = ROOT;
         let mut pending = parts.next().ok_or_else(outside)?;
-        let mut consumed = 0usize;
-        for next in parts {
-            consumed += 1;
+        for (done, next) in parts.enumerate() {
+            let consumed = done + 1;
             cur = self.dir_child(cur, pending).ok_or_else(|| {
                 let dirs: Vec<&[u8]> =
                     path.split(|&b| b == b'/').filter(|p| !p.is_empty() && *p != b".").take(consumed).collect();

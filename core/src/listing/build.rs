@@ -336,7 +336,7 @@ impl Placer {
         };
         let (dir, name) = if name == b"." || name.is_empty() {
             // `a/.` or `.`: the entry is the directory itself.
-            let Some(last) = trimmed.split(|&b| b == b'/').filter(|p| !p.is_empty() && *p != b".").last() else {
+            let Some(last) = trimmed.split(|&b| b == b'/').rfind(|p| !p.is_empty() && *p != b".") else {
                 return Ok(Placed::Root);
             };
             let n = last.as_ptr() as usize - trimmed.as_ptr() as usize;
@@ -368,7 +368,7 @@ impl Placer {
         if let Some(id) = tree.child(parent, name) {
             return Ok(Placed::Existing(id));
         }
-        tree.insert_child(parent, name, entry).map(Placed::New).map_err(|e| format!("{e}; skipped"))
+        Ok(Placed::New(tree.push_new(parent, name, entry)))
     }
 }
 
@@ -391,7 +391,7 @@ pub(crate) fn build(
     let mut tree = ContextTree::new();
     tree.reserve(recs.len());
     // Per node: the record that lists it (index + 1), or IMPLIED.
-    let mut listed: Vec<u32> = Vec::with_capacity(recs.len() + 1);
+    let mut listed: Vec<u32> = Vec::with_capacity(recs.len() + recs.len() / 4 + 16);
     let mut node_of: Vec<NodeId> = vec![ROOT; recs.len()];
     let mut root_rec: Option<usize> = None;
     let mut duplicates = 0usize;
@@ -440,7 +440,7 @@ pub(crate) fn build(
             }
         };
         if listed.len() <= id as usize {
-            listed.resize(tree.len(), IMPLIED);
+            listed.resize(id as usize + 1, IMPLIED);
         }
         listed[id as usize] = i as u32 + 1;
         node_of[i] = id;

@@ -223,6 +223,9 @@ pub(crate) fn parse_input(input: &[u8], nul: bool, format: ListingFormat, proble
     let first = input.split(|&b| b == b'\n').find(|l| !l.is_empty());
     let plain = !nul && !first.is_some_and(|l| l.ends_with(b"\r")) && !input.contains(&0x1b);
     if plain {
+        // Room for every record at once (growing the vector would copy it),
+        // within a few bytes per input byte whatever the line lengths.
+        let capacity = (input.iter().filter(|&&b| b == b'\n').count() + 1).min(input.len() / 16);
         // The lines of `records` without its copies: no CRLF, no colour codes.
         let mut pos = 0usize;
         let mut no = 0usize;
@@ -236,16 +239,17 @@ pub(crate) fn parse_input(input: &[u8], nul: bool, format: ListingFormat, proble
             no += 1;
             Some((no, &input[start..end], Some(start)))
         });
-        parse_lines(lines, format, problems)
+        parse_lines(lines, capacity, format, problems)
     } else {
         let recs = super::records(input, nul);
-        parse_lines(recs.iter().map(|(no, t)| (*no, &t[..], None)), format, problems)
+        parse_lines(recs.iter().map(|(no, t)| (*no, &t[..], None)), recs.len(), format, problems)
     }
 }
 
 /// `lines`: number, text and, when the text is the input's own bytes, its offset.
 fn parse_lines<'a>(
     lines: impl Iterator<Item = (usize, &'a [u8], Option<usize>)> + Clone,
+    capacity: usize,
     format: ListingFormat,
     problems: &mut Problems,
 ) -> (Parsed, usize) {
@@ -273,6 +277,7 @@ fn parse_lines<'a>(
     let mut parsed = Parsed::new(Mode::Cumulative(Leaves::Files), sizes, unit);
     parsed.hardlinks = HardLinks::FirstNameOnly;
     parsed.auto_leaves = Some(leaf_notes);
+    parsed.recs.reserve_exact(capacity);
     let mut nonempty = 0usize;
     // `du -c`'s `total`: the last line, named `total`, not below any other value.
     let mut rows = 0usize;

@@ -535,16 +535,17 @@ pub fn parse_listing(input: &[u8], format: Option<ListingFormat>) -> Result<List
         None => detect::detect_or_explain(input)?,
     };
     let mut problems = build::Problems::default();
+    let nul = match format {
+        ListingFormat::TreeJson | ListingFormat::Ncdu | ListingFormat::Gdu | ListingFormat::DustJson => false,
+        ListingFormat::PathsNul => true,
+        ListingFormat::Paths => false,
+        _ => is_nul_separated(input),
+    };
     let (parsed, records) = match format {
         ListingFormat::TreeJson | ListingFormat::Ncdu | ListingFormat::Gdu | ListingFormat::DustJson => {
             jsonfmt::parse(input, format, &mut problems)?
         }
         _ => {
-            let nul = match format {
-                ListingFormat::PathsNul => true,
-                ListingFormat::Paths => false,
-                _ => is_nul_separated(input),
-            };
             if matches!(
                 format,
                 ListingFormat::Du
@@ -595,9 +596,6 @@ pub fn parse_listing(input: &[u8], format: Option<ListingFormat>) -> Result<List
             reason: format!("no line could be read as {}{first}", format.description()),
         });
     }
-    let nul =
-        !matches!(format, ListingFormat::TreeJson | ListingFormat::Ncdu | ListingFormat::Gdu | ListingFormat::DustJson)
-            && (format == ListingFormat::PathsNul || (format != ListingFormat::Paths && is_nul_separated(input)));
     let sep = if nul { 0 } else { b'\n' };
     // Problems are few: their lines are found by scanning, resuming from the
     // last one asked for (they come mostly in order).
