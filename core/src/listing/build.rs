@@ -693,13 +693,13 @@ mod tests {
         assert_eq!(clean(b"./a//b/").unwrap(), b"a/b");
         assert_eq!(clean(b".").unwrap(), b"");
         assert!(clean(b"a/../../b").is_none());
-        let recs = vec![
+        let recs = [
             Rec::new(1, b"/srv/app/a".to_vec(), Kind::File, None),
             Rec::new(2, b"/srv/app/b/c".to_vec(), Kind::File, None),
             Rec::new(3, b"/srv/app".to_vec(), Kind::Dir, None),
         ];
         assert_eq!(absolute_root(recs.iter().map(|r| r.path.as_slice())).unwrap(), b"/srv/app");
-        let recs = vec![
+        let recs = [
             Rec::new(1, b"/srv/app/a".to_vec(), Kind::File, None),
             Rec::new(2, b"/srv/apple".to_vec(), Kind::File, None),
         ];
