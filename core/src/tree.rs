@@ -3,6 +3,7 @@
 //! children are kept in byte-wise name order — BuildKit's walk order.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Index of a node in a [`ContextTree`].
 pub type NodeId = u32;
@@ -69,15 +70,18 @@ impl Entry {
     }
 }
 
+/// 24 bytes: the facts almost every node has. Modes, hard-link groups, link
+/// targets and size intervals are rare, so they live in side tables.
 #[derive(Debug, Clone)]
 struct Node {
+    size: u64,
     name_start: u32,
     name_len: u32,
     parent: NodeId,
     kind: EntryKind,
-    mode: Option<u32>,
-    size: u64,
-    link_group: u64,
+    /// Whether anything was ever inserted below (a directory with children
+    /// cannot become a file).
+    has_children: bool,
 }
 
 /// Why a path could not be added to a tree.
@@ -96,65 +100,145 @@ pub enum TreeError {
     },
 }
 
-/// FxHash-style mixing of (parent, name): fast, and good enough to keep
-/// collisions (which stay correct, only slower) rare.
-fn child_key(parent: NodeId, name: &[u8]) -> u64 {
+/// FxHash-style mixing of (parent, name); the table uses the high half,
+/// which the final multiply mixes best.
+fn child_key(parent: NodeId, name: &[u8]) -> u32 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
     let mut h = (parent as u64).wrapping_mul(K);
     let mut chunks = name.chunks_exact(8);
     for c in &mut chunks {
         h = (h.rotate_left(5) ^ u64::from_le_bytes(c.try_into().expect("8 bytes"))).wrapping_mul(K);
     }
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut b = [0u8; 8];
+        b[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(K);
     }
-    (h.rotate_left(5) ^ name.len() as u64).wrapping_mul(K)
+    ((h.rotate_left(5) ^ name.len() as u64).wrapping_mul(K) >> 32) as u32
 }
 
-/// The keys are already hashes: pass them through.
-#[derive(Debug, Clone, Copy, Default)]
-struct BuildNoHash;
-
-impl std::hash::BuildHasher for BuildNoHash {
-    type Hasher = NoHash;
-    fn build_hasher(&self) -> NoHash {
-        NoHash(0)
-    }
+/// Open-addressing child index: `(hash, node)` slots, 8 bytes each, linear
+/// probing. Node 0 (the root, never a child) marks an empty slot. The full
+/// (parent, name) comparison happens in the caller, so collisions only cost
+/// a probe.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    slots: Vec<(u32, NodeId)>,
+    len: usize,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct NoHash(u64);
-
-impl std::hash::Hasher for NoHash {
-    fn finish(&self) -> u64 {
-        self.0
+impl Index {
+    fn mask(&self) -> usize {
+        self.slots.len().wrapping_sub(1)
     }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | b as u64;
+
+    /// Room for `n` entries at most 7/8 full.
+    fn reserve_total(&mut self, n: usize) {
+        let want = (n.saturating_mul(8) / 7 + 1).next_power_of_two().max(16);
+        if want > self.slots.len() {
+            let old = std::mem::replace(&mut self.slots, vec![(0, 0); want]);
+            let mask = self.mask();
+            for (h, id) in old.into_iter().filter(|s| s.1 != 0) {
+                let mut i = h as usize & mask;
+                while self.slots[i].1 != 0 {
+                    i = (i + 1) & mask;
+                }
+                self.slots[i] = (h, id);
+            }
         }
     }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+
+    fn find(&self, h: u32, mut is: impl FnMut(NodeId) -> bool) -> Option<NodeId> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.mask();
+        let mut i = h as usize & mask;
+        loop {
+            let (sh, id) = self.slots[i];
+            if id == 0 {
+                return None;
+            }
+            if sh == h && is(id) {
+                return Some(id);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn insert(&mut self, h: u32, id: NodeId) {
+        if (self.len + 1) * 8 > self.slots.len() * 7 {
+            self.reserve_total((self.len + 1).max(self.slots.len()));
+        }
+        let mask = self.mask();
+        let mut i = h as usize & mask;
+        while self.slots[i].1 != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (h, id);
+        self.len += 1;
     }
 }
 
+/// Children of every node as one array: `kids[offsets[id]..offsets[id + 1]]`.
+#[derive(Debug, Clone, Default)]
+struct Csr {
+    offsets: Vec<u32>,
+    kids: Vec<NodeId>,
+}
+
+impl Csr {
+    /// Children in insertion (id) order.
+    fn build(nodes: &[Node]) -> Csr {
+        let mut offsets = vec![0u32; nodes.len() + 1];
+        for n in &nodes[1..] {
+            offsets[n.parent as usize + 1] += 1;
+        }
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
+        let mut fill: Vec<u32> = offsets[..nodes.len()].to_vec();
+        let mut kids = vec![0; nodes.len() - 1];
+        for (id, n) in nodes.iter().enumerate().skip(1) {
+            let slot = &mut fill[n.parent as usize];
+            kids[*slot as usize] = id as NodeId;
+            *slot += 1;
+        }
+        Csr { offsets, kids }
+    }
+
+    fn of(&self, id: NodeId) -> &[NodeId] {
+        &self.kids[self.offsets[id as usize] as usize..self.offsets[id as usize + 1] as usize]
+    }
+}
+
+const NO_MODE: u32 = u32::MAX;
+
 /// A build context: a tree of directories, files, symlinks and others.
+///
+/// While it is being built, children are found through a hash index of
+/// (parent, name). [`finish`](Self::finish) lays the children out as one
+/// sorted array and drops the index; lookups then binary-search the sorted
+/// children. Inserting into a finished tree rebuilds the index first.
 #[derive(Debug, Clone)]
 pub struct ContextTree {
     nodes: Vec<Node>,
     names: Vec<u8>,
-    /// Children of each directory, sorted byte-wise once the tree is built.
-    children: Vec<Vec<NodeId>>,
+    /// Permission bits per node ([`NO_MODE`] = unknown); empty until a mode is set.
+    modes: Vec<u32>,
+    link_groups: HashMap<NodeId, u64>,
     link_targets: HashMap<NodeId, Vec<u8>>,
     /// Upper bounds for sizes known only as an interval (rounded units).
     size_hi: HashMap<NodeId, u64>,
     /// Bytes inside a directory that the input counts but does not list
     /// (e.g. `du` without `-a`): `(min, max)`.
     unlisted: HashMap<NodeId, (u64, u64)>,
-    /// Child lookup by a hash of (parent, name); on the rare collision the
-    /// parent's children are scanned. No allocation per lookup.
-    index: HashMap<u64, NodeId, BuildNoHash>,
+    /// Child lookup while building (empty once finished).
+    index: Index,
+    /// Children: sorted by [`finish`](Self::finish), or built in insertion
+    /// order on the first `children` call of an unfinished tree.
+    csr: OnceLock<Csr>,
     sorted: bool,
 }
 
@@ -169,20 +253,21 @@ impl ContextTree {
     pub fn new() -> ContextTree {
         ContextTree {
             nodes: vec![Node {
+                size: 0,
                 name_start: 0,
                 name_len: 0,
                 parent: ROOT,
                 kind: EntryKind::Dir,
-                mode: None,
-                size: 0,
-                link_group: 0,
+                has_children: false,
             }],
             names: Vec::new(),
-            children: vec![Vec::new()],
+            modes: Vec::new(),
+            link_groups: HashMap::new(),
             link_targets: HashMap::new(),
             size_hi: HashMap::new(),
             unlisted: HashMap::new(),
-            index: HashMap::with_hasher(BuildNoHash),
+            index: Index::default(),
+            csr: OnceLock::new(),
             sorted: true,
         }
     }
@@ -190,10 +275,12 @@ impl ContextTree {
     /// Makes room for `additional` more nodes (avoids rehashing the child
     /// index while a large listing is read).
     pub fn reserve(&mut self, additional: usize) {
+        if self.sorted && self.nodes.len() > 1 {
+            self.thaw();
+        }
         self.nodes.reserve(additional);
-        self.children.reserve(additional);
-        self.index.reserve(additional);
-        self.names.reserve(additional * 12);
+        self.index.reserve_total(self.nodes.len() + additional);
+        self.names.reserve(additional.saturating_mul(10));
     }
 
     /// Number of nodes, the root included.
@@ -206,93 +293,184 @@ impl ContextTree {
         self.nodes.len() == 1
     }
 
-    fn child(&self, parent: NodeId, name: &[u8]) -> Option<NodeId> {
-        let h = child_key(parent, name);
-        let &id = self.index.get(&h)?;
-        if self.nodes[id as usize].parent == parent && self.name(id) == name {
-            return Some(id);
-        }
-        self.children[parent as usize].iter().copied().find(|&c| self.name(c) == name)
+    fn name_at<'a>(names: &'a [u8], n: &Node) -> &'a [u8] {
+        &names[n.name_start as usize..n.name_start as usize + n.name_len as usize]
     }
 
-    fn push(&mut self, parent: NodeId, name: &[u8], entry: &Entry) -> NodeId {
+    /// The child `name` of `parent`, if any.
+    pub(crate) fn child(&self, parent: NodeId, name: &[u8]) -> Option<NodeId> {
+        if !self.nodes[parent as usize].has_children {
+            return None;
+        }
+        if self.sorted {
+            let kids = self.children(parent);
+            return kids.binary_search_by(|&c| self.name(c).cmp(name)).ok().map(|i| kids[i]);
+        }
+        self.index.find(child_key(parent, name), |id| {
+            let n = &self.nodes[id as usize];
+            n.parent == parent && Self::name_at(&self.names, n) == name
+        })
+    }
+
+    /// Makes the tree insertable again after [`finish`](Self::finish).
+    fn thaw(&mut self) {
+        if self.sorted {
+            self.sorted = false;
+            self.csr = OnceLock::new();
+            if self.index.len + 1 != self.nodes.len() {
+                self.index = Index::default();
+                self.index.reserve_total(self.nodes.len());
+                for (id, n) in self.nodes.iter().enumerate().skip(1) {
+                    self.index.insert(child_key(n.parent, Self::name_at(&self.names, n)), id as NodeId);
+                }
+            }
+        } else if self.csr.get().is_some() {
+            self.csr = OnceLock::new();
+        }
+    }
+
+    /// A new node; the caller has checked that `parent` is a directory
+    /// without a child `name`.
+    fn push(&mut self, parent: NodeId, name: &[u8], entry: Entry) -> NodeId {
+        self.thaw();
         let id = self.nodes.len() as NodeId;
         let name_start = self.names.len() as u32;
         self.names.extend_from_slice(name);
         self.nodes.push(Node {
+            size: entry.size,
             name_start,
             name_len: name.len() as u32,
             parent,
             kind: entry.kind,
-            mode: entry.mode,
-            size: entry.size,
-            link_group: entry.link_group,
+            has_children: false,
         });
-        self.children.push(Vec::new());
-        self.children[parent as usize].push(id);
-        self.index.entry(child_key(parent, name)).or_insert(id);
-        if let Some(t) = &entry.link_target {
-            self.link_targets.insert(id, t.clone());
+        self.nodes[parent as usize].has_children = true;
+        self.index.insert(child_key(parent, name), id);
+        if !self.modes.is_empty() || entry.mode.is_some() {
+            self.modes.resize(id as usize, NO_MODE);
+            self.modes.push(entry.mode.unwrap_or(NO_MODE));
         }
-        self.sorted = false;
+        if entry.link_group != 0 {
+            self.link_groups.insert(id, entry.link_group);
+        }
+        if let Some(t) = entry.link_target {
+            self.link_targets.insert(id, t);
+        }
         id
+    }
+
+    /// Adds `name` under `parent` knowing it is not there yet (the caller has
+    /// just looked it up) and that `parent` is a directory.
+    pub(crate) fn push_new(&mut self, parent: NodeId, name: &[u8], entry: Entry) -> NodeId {
+        debug_assert!(self.nodes[parent as usize].kind == EntryKind::Dir && self.child(parent, name).is_none());
+        self.push(parent, name, entry)
+    }
+
+    /// The directory `name` under `parent`, created (implied) when missing;
+    /// `None` when that name is already something other than a directory.
+    pub(crate) fn dir_child(&mut self, parent: NodeId, name: &[u8]) -> Option<NodeId> {
+        match self.child(parent, name) {
+            Some(id) if self.nodes[id as usize].kind == EntryKind::Dir => Some(id),
+            Some(_) => None,
+            None => Some(self.push(parent, name, Entry::dir())),
+        }
+    }
+
+    /// Replaces an existing node's facts (the merge rule of [`insert`](Self::insert)).
+    fn update(&mut self, id: NodeId, entry: Entry, path: impl Fn(&Self) -> String) -> Result<NodeId, TreeError> {
+        let n = &self.nodes[id as usize];
+        if n.kind == EntryKind::Dir && entry.kind != EntryKind::Dir && n.has_children {
+            let p = path(self);
+            return Err(TreeError::NotADirectory { path: p.clone(), parent: p });
+        }
+        self.thaw();
+        let n = &mut self.nodes[id as usize];
+        n.kind = entry.kind;
+        n.size = entry.size;
+        // The new facts replace the old, interval included.
+        self.size_hi.remove(&id);
+        if let Some(m) = entry.mode {
+            self.set_mode(id, Some(m));
+        }
+        self.set_link_group(id, entry.link_group);
+        match entry.link_target {
+            Some(t) => {
+                self.link_targets.insert(id, t);
+            }
+            None => {
+                self.link_targets.remove(&id);
+            }
+        }
+        Ok(id)
     }
 
     /// Adds `path` (relative, `/`-separated; `./`, `//` and a trailing `/`
     /// are tolerated) with `entry`, creating missing parent directories. Adding
-    /// a path twice keeps the latest facts.
+    /// a path twice keeps the latest facts (a known mode is kept when the new
+    /// entry has none); a directory that has children cannot become a file.
     pub fn insert(&mut self, path: &[u8], entry: Entry) -> Result<NodeId, TreeError> {
-        let mut parts: Vec<&[u8]> = Vec::new();
-        for part in path.split(|&b| b == b'/') {
-            match part {
-                b"" | b"." => {}
-                b".." => return Err(TreeError::OutsideContext(String::from_utf8_lossy(path).into_owned())),
-                p => parts.push(p),
-            }
+        let outside = || TreeError::OutsideContext(String::from_utf8_lossy(path).into_owned());
+        // Checked first so that a refused path creates nothing.
+        if path.windows(2).any(|w| w == b"..") && path.split(|&b| b == b'/').any(|p| p == b"..") {
+            return Err(outside());
         }
-        let Some((last, dirs)) = parts.split_last() else {
-            return Err(TreeError::OutsideContext(String::from_utf8_lossy(path).into_owned()));
-        };
+        let mut parts = path.split(|&b| b == b'/').filter(|p| !p.is_empty() && *p != b".");
         let mut cur = ROOT;
-        for (i, d) in dirs.iter().enumerate() {
-            cur = match self.child(cur, d) {
-                Some(id) if self.nodes[id as usize].kind == EntryKind::Dir => id,
-                Some(_) => {
-                    return Err(TreeError::NotADirectory {
-                        path: String::from_utf8_lossy(path).into_owned(),
-                        parent: String::from_utf8_lossy(&dirs[..=i].join(&b'/')).into_owned(),
-                    });
+        let mut pending = parts.next().ok_or_else(outside)?;
+        for (done, next) in parts.enumerate() {
+            let consumed = done + 1;
+            cur = self.dir_child(cur, pending).ok_or_else(|| {
+                let dirs: Vec<&[u8]> =
+                    path.split(|&b| b == b'/').filter(|p| !p.is_empty() && *p != b".").take(consumed).collect();
+                TreeError::NotADirectory {
+                    path: String::from_utf8_lossy(path).into_owned(),
+                    parent: String::from_utf8_lossy(&dirs.join(&b'/')).into_owned(),
                 }
-                None => self.push(cur, d, &Entry::dir()),
-            };
+            })?;
+            pending = next;
         }
-        match self.child(cur, last) {
-            Some(id) => {
-                let n = &mut self.nodes[id as usize];
-                if n.kind == EntryKind::Dir && entry.kind != EntryKind::Dir && !self.children[id as usize].is_empty() {
-                    return Err(TreeError::NotADirectory {
-                        path: String::from_utf8_lossy(path).into_owned(),
-                        parent: String::from_utf8_lossy(path).into_owned(),
-                    });
-                }
-                n.kind = entry.kind;
-                n.size = entry.size;
-                // The new facts replace the old, interval included.
-                self.size_hi.remove(&id);
-                n.mode = entry.mode.or(n.mode);
-                n.link_group = entry.link_group;
-                match entry.link_target {
-                    Some(t) => {
-                        self.link_targets.insert(id, t);
-                    }
-                    None => {
-                        self.link_targets.remove(&id);
-                    }
-                }
-                Ok(id)
+        self.put(cur, pending, entry, |_| String::from_utf8_lossy(path).into_owned())
+    }
+
+    fn put(
+        &mut self,
+        parent: NodeId,
+        name: &[u8],
+        entry: Entry,
+        path: impl Fn(&Self) -> String,
+    ) -> Result<NodeId, TreeError> {
+        match self.child(parent, name) {
+            Some(id) => self.update(id, entry, path),
+            None => Ok(self.push(parent, name, entry)),
+        }
+    }
+
+    /// Adds `name` (one path component) under the directory `parent` with
+    /// `entry`: [`insert`](Self::insert) for callers that already hold the
+    /// parent's id, with the same merge rule (the latest facts win; a
+    /// directory with children cannot become a file). Errors: `name` is empty,
+    /// `.`, `..` or contains `/` ([`TreeError::OutsideContext`]), or `parent`
+    /// is not a directory ([`TreeError::NotADirectory`]). Panics if `parent`
+    /// is not a node of this tree.
+    pub fn insert_child(&mut self, parent: NodeId, name: &[u8], entry: Entry) -> Result<NodeId, TreeError> {
+        if name.is_empty() || name == b"." || name == b".." || name.contains(&b'/') {
+            return Err(TreeError::OutsideContext(String::from_utf8_lossy(name).into_owned()));
+        }
+        if self.nodes[parent as usize].kind != EntryKind::Dir {
+            let p = String::from_utf8_lossy(&self.path(parent)).into_owned();
+            let mut full = self.path(parent);
+            full.push(b'/');
+            full.extend_from_slice(name);
+            return Err(TreeError::NotADirectory { path: String::from_utf8_lossy(&full).into_owned(), parent: p });
+        }
+        self.put(parent, name, entry, |t| {
+            let mut full = t.path(parent);
+            if !full.is_empty() {
+                full.push(b'/');
             }
-            None => Ok(self.push(cur, last, &entry)),
-        }
+            full.extend_from_slice(name);
+            String::from_utf8_lossy(&full).into_owned()
+        })
     }
 
     /// Sorts every directory's children byte-wise; called by readers once the
@@ -301,14 +479,21 @@ impl ContextTree {
         if self.sorted {
             return;
         }
+        let mut csr = self.csr.take().unwrap_or_else(|| Csr::build(&self.nodes));
         let (names, nodes) = (&self.names, &self.nodes);
-        let name = |id: &NodeId| {
-            let n = &nodes[*id as usize];
-            &names[n.name_start as usize..(n.name_start + n.name_len) as usize]
-        };
-        for c in &mut self.children {
-            c.sort_unstable_by(|a, b| name(a).cmp(name(b)));
+        for w in csr.offsets.windows(2) {
+            let kids = &mut csr.kids[w[0] as usize..w[1] as usize];
+            if kids.len() > 1 {
+                kids.sort_unstable_by(|a, b| {
+                    Self::name_at(names, &nodes[*a as usize]).cmp(Self::name_at(names, &nodes[*b as usize]))
+                });
+            }
         }
+        self.csr = OnceLock::from(csr);
+        // Lookups binary-search the sorted children from now on.
+        self.index = Index::default();
+        self.nodes.shrink_to_fit();
+        self.names.shrink_to_fit();
         self.sorted = true;
     }
 
@@ -319,8 +504,7 @@ impl ContextTree {
 
     /// The node's own name (empty for the root).
     pub fn name(&self, id: NodeId) -> &[u8] {
-        let n = &self.nodes[id as usize];
-        &self.names[n.name_start as usize..(n.name_start + n.name_len) as usize]
+        Self::name_at(&self.names, &self.nodes[id as usize])
     }
 
     /// The node's parent (the root is its own parent).
@@ -328,9 +512,13 @@ impl ContextTree {
         self.nodes[id as usize].parent
     }
 
-    /// The node's children, in byte-wise name order once finished.
+    /// The node's children, in byte-wise name order once finished
+    /// (insertion order before).
     pub fn children(&self, id: NodeId) -> &[NodeId] {
-        &self.children[id as usize]
+        if !self.nodes[id as usize].has_children {
+            return &[];
+        }
+        self.csr.get_or_init(|| Csr::build(&self.nodes)).of(id)
     }
 
     /// What the node is.
@@ -345,21 +533,43 @@ impl ContextTree {
 
     /// Permission bits, if known.
     pub fn mode(&self, id: NodeId) -> Option<u32> {
-        self.nodes[id as usize].mode
+        self.modes.get(id as usize).copied().filter(|&m| m != NO_MODE)
+    }
+
+    fn set_mode(&mut self, id: NodeId, mode: Option<u32>) {
+        if self.modes.is_empty() && mode.is_none() {
+            return;
+        }
+        if self.modes.len() < self.nodes.len() {
+            self.modes.resize(self.nodes.len(), NO_MODE);
+        }
+        self.modes[id as usize] = mode.unwrap_or(NO_MODE);
     }
 
     /// Marks the node as one name of hard-link group `group` (0 = none).
     pub fn set_link_group(&mut self, id: NodeId, group: u64) {
-        self.nodes[id as usize].link_group = group;
+        if group == 0 {
+            if !self.link_groups.is_empty() {
+                self.link_groups.remove(&id);
+            }
+        } else {
+            self.link_groups.insert(id, group);
+        }
     }
 
     /// Hard-link group (0 = none).
     pub fn link_group(&self, id: NodeId) -> u64 {
-        self.nodes[id as usize].link_group
+        if self.link_groups.is_empty() {
+            return 0;
+        }
+        self.link_groups.get(&id).copied().unwrap_or(0)
     }
 
     /// A symlink's target.
     pub fn link_target(&self, id: NodeId) -> Option<&[u8]> {
+        if self.link_targets.is_empty() {
+            return None;
+        }
         self.link_targets.get(&id).map(Vec::as_slice)
     }
 
@@ -373,6 +583,36 @@ impl ContextTree {
         }
         parts.reverse();
         parts.join(&b'/')
+    }
+
+    /// Whether anything was ever inserted below the node.
+    pub(crate) fn has_children(&self, id: NodeId) -> bool {
+        self.nodes[id as usize].has_children
+    }
+
+    /// Sets an existing node's facts without the checks of [`insert`](Self::insert)
+    /// (readers that settle a kind once every path is known; the node's
+    /// children, if any, stay).
+    pub(crate) fn set_entry(&mut self, id: NodeId, entry: Entry) {
+        let n = &mut self.nodes[id as usize];
+        n.kind = entry.kind;
+        n.size = entry.size;
+        if !self.size_hi.is_empty() {
+            self.size_hi.remove(&id);
+        }
+        if entry.mode.is_some() {
+            self.set_mode(id, entry.mode);
+        }
+        self.set_link_group(id, entry.link_group);
+        match entry.link_target {
+            Some(t) => {
+                self.link_targets.insert(id, t);
+            }
+            None if !self.link_targets.is_empty() => {
+                self.link_targets.remove(&id);
+            }
+            None => {}
+        }
     }
 
     /// Records that the node's size is only known to lie in `lo..=hi`
@@ -389,6 +629,9 @@ impl ContextTree {
     /// The node's size as an interval (`lo == hi` when exact).
     pub fn size_bounds(&self, id: NodeId) -> (u64, u64) {
         let lo = self.nodes[id as usize].size;
+        if self.size_hi.is_empty() {
+            return (lo, lo);
+        }
         (lo, self.size_hi.get(&id).copied().unwrap_or(lo))
     }
 
@@ -404,6 +647,9 @@ impl ContextTree {
 
     /// Unlisted bytes of a directory, `(min, max)`; `(0, 0)` when everything is listed.
     pub fn unlisted(&self, id: NodeId) -> (u64, u64) {
+        if self.unlisted.is_empty() {
+            return (0, 0);
+        }
         self.unlisted.get(&id).copied().unwrap_or((0, 0))
     }
 
@@ -430,7 +676,7 @@ impl ContextTree {
         std::iter::from_fn(move || {
             loop {
                 let (dir, i) = stack.last_mut()?;
-                let kids = &self.children[*dir as usize];
+                let kids = self.children(*dir);
                 if *i < kids.len() {
                     let id = kids[*i];
                     *i += 1;
@@ -462,30 +708,81 @@ mod tests {
     }
 
     #[test]
-    fn lookups_survive_hash_collisions() {
+    fn index_probes_past_equal_hashes() {
+        let mut ix = Index::default();
+        for id in 1..=100 {
+            ix.insert(7, id);
+        }
+        assert_eq!(ix.find(7, |id| id == 63), Some(63));
+        assert_eq!(ix.find(7, |_| false), None);
+        assert_eq!(ix.find(8, |_| true), None);
+    }
+
+    #[test]
+    fn lookups_before_and_after_finish_and_after_thawing() {
         let mut t = ContextTree::new();
         let names: Vec<String> = (0..5000).map(|i| format!("n{i}")).collect();
         for n in &names {
             t.insert(format!("d/{n}").as_bytes(), Entry::file(1)).unwrap();
         }
-        // Force a collision: a second entry under the same key.
-        let d = t.lookup(b"d").unwrap();
-        let first = t.child(d, b"n0").unwrap();
-        let key = child_key(d, b"n1");
-        t.index.insert(key, first);
-        assert_eq!(t.child(d, b"n1").map(|i| t.name(i).to_vec()), Some(b"n1".to_vec()));
-        for n in &names {
-            assert!(t.lookup(format!("d/{n}").as_bytes()).is_some());
+        let check = |t: &ContextTree| {
+            for n in &names {
+                let id = t.lookup(format!("d/{n}").as_bytes()).expect("listed");
+                assert_eq!(t.name(id), n.as_bytes());
+            }
+            assert!(t.lookup(b"d/missing").is_none());
+        };
+        check(&t);
+        // Unfinished: children in insertion order.
+        assert_eq!(t.name(t.children(t.lookup(b"d").unwrap())[1]), b"n1");
+        t.finish();
+        check(&t);
+        assert_eq!(t.name(t.children(t.lookup(b"d").unwrap())[2]), b"n10");
+        t.insert(b"d/n1/x", Entry::file(1)).unwrap_err();
+        t.insert(b"d/zz", Entry::file(3)).unwrap();
+        check(&t);
+        t.finish();
+        assert_eq!(t.size(t.lookup(b"d/zz").unwrap()), 3);
+        assert_eq!(t.len(), 5003);
+    }
+
+    #[test]
+    fn insert_child_merges_like_insert() {
+        let mut t = ContextTree::new();
+        let d = t.insert_child(ROOT, b"d", Entry::dir().with_mode(0o755)).unwrap();
+        let f = t.insert_child(d, b"f", Entry::file(3)).unwrap();
+        assert_eq!(t.insert(b"d/f", Entry::file(4)).unwrap(), f);
+        assert_eq!(t.size(f), 4);
+        assert_eq!(t.insert_child(d, b"f", Entry::file(5).with_mode(0o600)).unwrap(), f);
+        assert_eq!((t.size(f), t.mode(f), t.mode(d)), (5, Some(0o600), Some(0o755)));
+        assert!(matches!(t.insert_child(f, b"x", Entry::file(1)), Err(TreeError::NotADirectory { .. })));
+        assert!(matches!(t.insert_child(ROOT, b"d", Entry::file(1)), Err(TreeError::NotADirectory { .. })));
+        for bad in [&b""[..], b".", b"..", b"a/b"] {
+            assert!(matches!(t.insert_child(d, bad, Entry::file(1)), Err(TreeError::OutsideContext(_))));
         }
-        assert!(t.lookup(b"d/missing").is_none());
+        let mut g = Entry::file(1);
+        g.link_group = 9;
+        let h = t.insert_child(d, b"h", g).unwrap();
+        assert_eq!(t.link_group(h), 9);
+        t.insert_child(d, b"h", Entry::file(1)).unwrap();
+        assert_eq!(t.link_group(h), 0);
+        assert_eq!(t.path(h), b"d/h");
     }
 
     #[test]
     fn rejects_escapes_and_files_as_dirs() {
         let mut t = ContextTree::new();
         assert!(t.insert(b"../x", Entry::file(1)).is_err());
+        assert!(t.insert(b"a/../x", Entry::file(1)).is_err());
+        assert!(t.insert(b"a/..", Entry::file(1)).is_err());
         assert!(t.insert(b"", Entry::file(1)).is_err());
+        assert!(t.insert(b"./", Entry::file(1)).is_err());
         t.insert(b"f", Entry::file(1)).unwrap();
-        assert!(matches!(t.insert(b"f/g", Entry::file(1)), Err(TreeError::NotADirectory { .. })));
+        assert!(matches!(
+            t.insert(b"f/g/h", Entry::file(1)),
+            Err(TreeError::NotADirectory { parent, .. }) if parent == "f"
+        ));
+        t.insert(b"d/e", Entry::file(1)).unwrap();
+        assert!(matches!(t.insert(b"d", Entry::file(1)), Err(TreeError::NotADirectory { .. })));
     }
 }

@@ -2,7 +2,7 @@
 //! duplicates, directories told apart from files by their children, hard-link
 //! groups, and cumulative directory sizes turned into own sizes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::num::add;
@@ -28,8 +28,11 @@ pub(crate) enum Kind {
 pub(crate) struct Rec {
     /// 1-based line (record) number.
     pub line: usize,
-    /// The decoded path as listed (`./a/b`, `a/b`, `/abs/a/b`, `.`).
+    /// The decoded path as listed (`./a/b`, `a/b`, `/abs/a/b`, `.`); empty
+    /// when [`span`](Self::span) is set.
     pub path: Vec<u8>,
+    /// The path as a byte range of the input, when it is there verbatim (no copy).
+    pub span: Option<(usize, usize)>,
     pub kind: Kind,
     /// Size in bytes as an interval (already converted from blocks/units).
     pub size: Option<(u64, u64)>,
@@ -40,9 +43,26 @@ pub(crate) struct Rec {
 
 impl Rec {
     pub(crate) fn new(line: usize, path: Vec<u8>, kind: Kind, size: Option<(u64, u64)>) -> Rec {
-        Rec { line, path, kind, size, mode: None, link_key: None }
+        Rec { line, path, span: None, kind, size, mode: None, link_key: None }
+    }
+
+    /// A record whose path is `input[start..end]`, verbatim.
+    pub(crate) fn borrowed(line: usize, start: usize, end: usize, kind: Kind, size: Option<(u64, u64)>) -> Rec {
+        Rec { line, path: Vec::new(), span: Some((start, end)), kind, size, mode: None, link_key: None }
+    }
+
+    /// The path as listed.
+    pub(crate) fn path<'a>(&'a self, input: &'a [u8]) -> &'a [u8] {
+        match self.span {
+            Some((a, b)) => &input[a..b],
+            None => &self.path,
+        }
     }
 }
+
+/// Notes a format adds once the builder has decided how leaves read
+/// (`du`: files listed or not); the flag says whether any name is a dotfile.
+pub(crate) type LeafNotes = fn(Leaves, bool) -> Vec<String>;
 
 /// How leaves of a cumulative listing are to be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +96,9 @@ pub(crate) struct Parsed {
     /// Directories (paths as in `recs`) whose contents the listing does not show.
     pub opaque: Vec<Vec<u8>>,
     pub notes: Vec<String>,
+    /// `Some` when the builder decides the leaves of a cumulative listing from
+    /// its shape (`du`); the notes are put first.
+    pub auto_leaves: Option<LeafNotes>,
 }
 
 impl Parsed {
@@ -89,6 +112,7 @@ impl Parsed {
             reported_total: None,
             opaque: Vec::new(),
             notes: Vec::new(),
+            auto_leaves: None,
         }
     }
 }
@@ -150,8 +174,6 @@ impl Hasher for FxHasher {
 
 /// A `HashMap` with [`FxHasher`].
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-/// A `HashSet` with [`FxHasher`].
-pub(crate) type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 /// Paths longer than this cannot exist (Linux `PATH_MAX`).
 const MAX_PATH: usize = 4096;
@@ -197,17 +219,6 @@ pub(crate) fn display_text(text: &[u8]) -> String {
     out
 }
 
-/// Splits a cleaned relative path into its parent (`""` for top level).
-fn parent_of(path: &[u8]) -> Option<&[u8]> {
-    if path.is_empty() {
-        return None;
-    }
-    Some(match path.iter().rposition(|&b| b == b'/') {
-        Some(i) => &path[..i],
-        None => b"",
-    })
-}
-
 /// `./a//b/` → `a/b`; `.` → ``; `None` for paths that leave the context.
 fn clean(path: &[u8]) -> Option<Vec<u8>> {
     let mut out: Vec<u8> = Vec::with_capacity(path.len());
@@ -228,15 +239,15 @@ fn clean(path: &[u8]) -> Option<Vec<u8>> {
 
 /// The longest directory that every absolute path is, or lies below (for a
 /// single absolute path, its parent, so that the entry keeps its name).
-fn absolute_root(recs: &[Rec]) -> Option<Vec<u8>> {
+fn absolute_root<'a>(paths: impl Iterator<Item = &'a [u8]>) -> Option<Vec<u8>> {
     let mut common: Option<Vec<&[u8]>> = None;
     let mut count = 0usize;
-    for r in recs {
-        if !r.path.starts_with(b"/") {
+    for path in paths {
+        if !path.starts_with(b"/") {
             continue;
         }
         count += 1;
-        let parts: Vec<&[u8]> = r.path.split(|&b| b == b'/').filter(|p| !p.is_empty() && *p != b".").collect();
+        let parts: Vec<&[u8]> = path.split(|&b| b == b'/').filter(|p| !p.is_empty() && *p != b".").collect();
         common = Some(match common {
             None => parts,
             Some(cur) => {
@@ -270,90 +281,231 @@ fn strip_root<'a>(path: &'a [u8], root: Option<&[u8]>) -> &'a [u8] {
     path
 }
 
-struct Item {
-    rec: Rec,
-    path: Vec<u8>,
+/// A file-like name: has an extension with a letter (`main.go`, `a.tar.gz`), not a dotfile.
+pub(crate) fn looks_like_file(path: &[u8]) -> bool {
+    let base = match path.iter().rposition(|&b| b == b'/') {
+        Some(i) => &path[i + 1..],
+        None => path,
+    };
+    match base.iter().rposition(|&b| b == b'.') {
+        Some(0) | None => false,
+        Some(i) => {
+            let ext = &base[i + 1..];
+            (1..=8).contains(&ext.len())
+                && ext.iter().all(u8::is_ascii_alphanumeric)
+                && ext.iter().any(u8::is_ascii_alphabetic)
+        }
+    }
 }
 
-/// Builds the listing's tree and totals.
+/// Not listed, or the record index + 1.
+const IMPLIED: u32 = 0;
+
+/// Puts `path` (relative to the context after `strip_root`) in the tree:
+/// the parent directories (implied ones created), then the entry itself as
+/// `entry` unless the path is already listed. Returns the node, or `Ok(None)`
+/// for the context root, or the problem text.
+struct Placer {
+    /// The raw directory part of the previous path and its node: listings
+    /// name a directory's entries together, so most paths skip the walk.
+    last_dir: Vec<u8>,
+    last_node: NodeId,
+}
+
+enum Placed {
+    Root,
+    New(NodeId),
+    Existing(NodeId),
+}
+
+impl Placer {
+    fn place(&mut self, tree: &mut ContextTree, path: &[u8], entry: Entry) -> Result<Placed, String> {
+        if path.windows(2).any(|w| w == b"..") && path.split(|&b| b == b'/').any(|p| p == b"..") {
+            return Err("path leaves the context (`..`); skipped".into());
+        }
+        let trimmed = {
+            let mut end = path.len();
+            while end > 0 && path[end - 1] == b'/' {
+                end -= 1;
+            }
+            &path[..end]
+        };
+        let (dir, name) = match trimmed.iter().rposition(|&b| b == b'/') {
+            Some(i) => (&trimmed[..i], &trimmed[i + 1..]),
+            None => (&b""[..], trimmed),
+        };
+        let (dir, name) = if name == b"." || name.is_empty() {
+            // `a/.` or `.`: the entry is the directory itself.
+            let Some(last) = trimmed.split(|&b| b == b'/').rfind(|p| !p.is_empty() && *p != b".") else {
+                return Ok(Placed::Root);
+            };
+            let n = last.as_ptr() as usize - trimmed.as_ptr() as usize;
+            (&trimmed[..n], last)
+        } else {
+            (dir, name)
+        };
+        let parent = if !dir.is_empty() && dir == self.last_dir.as_slice() {
+            self.last_node
+        } else {
+            let mut cur = ROOT;
+            let mut done: Vec<&[u8]> = Vec::new();
+            for part in dir.split(|&b| b == b'/').filter(|p| !p.is_empty() && *p != b".") {
+                done.push(part);
+                cur = match tree.dir_child(cur, part) {
+                    Some(id) => id,
+                    None => {
+                        let parent = String::from_utf8_lossy(&done.join(&b'/')).into_owned();
+                        let path = clean(path).map(|p| String::from_utf8_lossy(&p).into_owned()).unwrap_or_default();
+                        return Err(format!("{}; skipped", crate::tree::TreeError::NotADirectory { path, parent }));
+                    }
+                };
+            }
+            self.last_dir.clear();
+            self.last_dir.extend_from_slice(dir);
+            self.last_node = cur;
+            cur
+        };
+        if let Some(id) = tree.child(parent, name) {
+            return Ok(Placed::Existing(id));
+        }
+        Ok(Placed::New(tree.push_new(parent, name, entry)))
+    }
+}
+
+/// Builds the listing's tree and totals. `input` holds the paths of
+/// borrowed records.
 pub(crate) fn build(
     parsed: Parsed,
     format: ListingFormat,
     mut problems: Problems,
     records: usize,
+    input: &[u8],
     line_text: &dyn Fn(usize) -> Vec<u8>,
 ) -> Listing {
-    let Parsed { recs, mode, sizes, unit, hardlinks, reported_total, opaque, mut notes } = parsed;
-    let root = absolute_root(&recs);
+    let Parsed { recs, mode, sizes, unit, hardlinks, reported_total, opaque, mut notes, auto_leaves } = parsed;
+    let root = absolute_root(recs.iter().map(|r| r.path(input)));
     let root = root.as_deref();
 
-    // Clean paths, drop duplicates (the first listing of a path wins).
-    let mut cleaned: Vec<Item> = Vec::with_capacity(recs.len());
-    for rec in recs {
-        if rec.path.len() > MAX_PATH {
+    // Place every path; the first listing of a path wins. Unknown kinds are
+    // directories until every path is known (something may be listed below).
+    let mut tree = ContextTree::new();
+    tree.reserve(recs.len());
+    // Per node: the record that lists it (index + 1), or IMPLIED.
+    let mut listed: Vec<u32> = Vec::with_capacity(recs.len() + recs.len() / 4 + 16);
+    let mut node_of: Vec<NodeId> = vec![ROOT; recs.len()];
+    let mut root_rec: Option<usize> = None;
+    let mut duplicates = 0usize;
+    let mut placer = Placer { last_dir: Vec::new(), last_node: ROOT };
+    for (i, rec) in recs.iter().enumerate() {
+        let path = rec.path(input);
+        if path.len() > MAX_PATH {
             problems.add_lazy(rec.line, || line_text(rec.line), "longer than any path can be (4096 bytes); skipped");
             continue;
         }
-        let Some(path) = clean(strip_root(&rec.path, root)) else {
-            problems.add_lazy(rec.line, || line_text(rec.line), "path leaves the context (`..`); skipped");
-            continue;
+        let path = strip_root(path, root);
+        let entry = match &rec.kind {
+            Kind::File | Kind::Hardlink(_) => Entry::file(0),
+            Kind::Dir | Kind::Unknown => Entry::dir(),
+            Kind::Symlink(_) => {
+                Entry { kind: EntryKind::Symlink, size: 0, mode: None, link_group: 0, link_target: None }
+            }
+            Kind::Other => Entry { kind: EntryKind::Other, size: 0, mode: None, link_group: 0, link_target: None },
         };
-        cleaned.push(Item { rec, path });
-    }
-    let mut first: FastMap<&[u8], usize> = FastMap::default();
-    first.reserve(cleaned.len());
-    let mut keep = vec![false; cleaned.len()];
-    for (i, it) in cleaned.iter().enumerate() {
-        if let std::collections::hash_map::Entry::Vacant(v) = first.entry(it.path.as_slice()) {
-            v.insert(i);
-            keep[i] = true;
+        let id = match placer.place(&mut tree, path, entry) {
+            Ok(Placed::Root) => {
+                if root_rec.is_some() {
+                    duplicates += 1;
+                } else {
+                    root_rec = Some(i);
+                }
+                continue;
+            }
+            Ok(Placed::New(id)) => id,
+            Ok(Placed::Existing(id)) => {
+                if listed.get(id as usize).is_some_and(|&l| l != IMPLIED) {
+                    duplicates += 1;
+                    continue;
+                }
+                if tree.has_children(id) && !matches!(rec.kind, Kind::Dir | Kind::Unknown) {
+                    let p = clean(path).map(|p| String::from_utf8_lossy(&p).into_owned()).unwrap_or_default();
+                    let e = crate::tree::TreeError::NotADirectory { path: p.clone(), parent: p };
+                    problems.add_lazy(rec.line, || line_text(rec.line), format!("{e}; skipped"));
+                    continue;
+                }
+                id
+            }
+            Err(msg) => {
+                problems.add_lazy(rec.line, || line_text(rec.line), msg);
+                continue;
+            }
+        };
+        if listed.len() <= id as usize {
+            listed.resize(id as usize + 1, IMPLIED);
         }
+        listed[id as usize] = i as u32 + 1;
+        node_of[i] = id;
     }
-    drop(first);
-    let duplicates = keep.iter().filter(|k| !**k).count();
-    let items: Vec<Item> = cleaned.into_iter().zip(keep).filter(|(_, k)| *k).map(|(it, _)| it).collect();
-    let mut seen: FastMap<&[u8], usize> = FastMap::default();
-    seen.reserve(items.len());
-    for (i, it) in items.iter().enumerate() {
-        seen.insert(it.path.as_slice(), i);
-    }
+    listed.resize(tree.len(), IMPLIED);
+    drop(placer);
     if duplicates > 0 {
         notes.push(format!("{duplicates} path(s) listed more than once; the first listing of each was kept"));
     }
-    // Which paths have something listed below them.
-    let mut has_below: FastSet<&[u8]> = FastSet::default();
-    for it in &items {
-        let mut p: &[u8] = &it.path;
-        while let Some(parent) = parent_of(p) {
-            if !has_below.insert(parent) {
-                break;
-            }
-            p = parent;
+    let size_of = |id: usize| recs[listed[id] as usize - 1].size.unwrap_or((0, 0));
+
+    // Cumulative sizes: what the nearest listed entries below each node hold.
+    // Children have higher ids than their parents, so one backward pass sums them.
+    let n = tree.len();
+    let mut below: Vec<(u64, u64)> = Vec::new();
+    let mut listed_below: Vec<bool> = Vec::new();
+    let cumulative = matches!(mode, Mode::Cumulative(_));
+    if cumulative {
+        below = vec![(0, 0); n];
+        listed_below = vec![false; n];
+        for id in (1..n).rev() {
+            let p = tree.parent(id as NodeId) as usize;
+            let (c, l) = if listed[id] != IMPLIED { (size_of(id), true) } else { (below[id], listed_below[id]) };
+            below[p] = add(below[p], c);
+            listed_below[p] |= l;
         }
     }
+    // Whether the root entry is a listed record with something listed below it.
 
-    // Cumulative sizes: each entry's nearest listed ancestor, and the sum of
-    // its listed children's totals.
-    let mut child_sum: Vec<(u64, u64)> = vec![(0, 0); items.len()];
-    let mut listed_children: Vec<bool> = vec![false; items.len()];
-    if let Mode::Cumulative(_) = mode {
-        for (i, it) in items.iter().enumerate() {
-            let mut p: &[u8] = &it.path;
-            while let Some(parent) = parent_of(p) {
-                if let Some(&j) = seen.get(parent) {
-                    if j != i {
-                        child_sum[j] = add(child_sum[j], it.rec.size.unwrap_or((0, 0)));
-                        listed_children[j] = true;
-                    }
-                    break;
+    let mode = match (mode, auto_leaves) {
+        (Mode::Cumulative(_), Some(leaf_notes)) => {
+            // du's shape: a summary (`du -s *`) has no root line and nothing
+            // nested; files are listed when a leaf is zero (directories never
+            // are) or when many leaves are named like files.
+            let nested = (1..n).any(|id| listed[id] != IMPLIED && listed_below[id]);
+            let summary = root_rec.is_none() && !nested;
+            let (mut leaves, mut zero, mut filelike) = (0usize, false, 0usize);
+            for id in 1..n {
+                if listed[id] != IMPLIED && !listed_below[id] {
+                    leaves += 1;
+                    zero |= size_of(id).1 == 0;
+                    filelike += usize::from(looks_like_file(tree.name(id as NodeId)));
                 }
-                p = parent;
             }
+            let all = !summary && (zero || (leaves > 0 && filelike * 10 >= leaves * 3));
+            let l = if summary {
+                Leaves::Unknown
+            } else if all {
+                Leaves::Files
+            } else {
+                Leaves::Dirs
+            };
+            let dotfiles = (1..n).any(|id| tree.name(id as NodeId).starts_with(b"."));
+            let mut first = leaf_notes(l, dotfiles);
+            first.append(&mut notes);
+            notes = first;
+            Mode::Cumulative(l)
         }
-    }
+        (m, _) => m,
+    };
+    let leaves = match mode {
+        Mode::Flat => None,
+        Mode::Cumulative(l) => Some(l),
+    };
 
-    let mut tree = ContextTree::new();
-    tree.reserve(items.len());
     let mut dir_bytes = (0u64, 0u64);
     let mut link_members: HashMap<u64, Vec<NodeId>> = HashMap::new();
     // Sizes of tar-style hard links: their target's, once resolved.
@@ -361,17 +513,20 @@ pub(crate) fn build(
     let mut hardlinks_pending: Vec<(NodeId, Vec<u8>, usize)> = Vec::new();
     let mut unlisted: Vec<(NodeId, (u64, u64))> = Vec::new();
 
-    for (i, it) in items.iter().enumerate() {
-        let rec = &it.rec;
-        let is_parent = has_below.contains(it.path.as_slice());
-        let leaves = match mode {
-            Mode::Flat => None,
-            Mode::Cumulative(l) => Some(l),
-        };
+    let root_item = root_rec.map(|i| (i, ROOT));
+    let items = root_item.into_iter().chain(
+        recs.iter()
+            .enumerate()
+            .filter(|&(i, _)| node_of[i] != ROOT && listed[node_of[i] as usize] == i as u32 + 1)
+            .map(|(i, _)| (i, node_of[i])),
+    );
+    for (i, id) in items {
+        let rec = &recs[i];
+        let is_parent = tree.has_children(id);
         let size = rec.size.unwrap_or((0, 0));
         // Own size: cumulative totals minus what the listed children hold.
-        let own = if listed_children[i] {
-            let cs = child_sum[i];
+        let own = if cumulative && listed_below[id as usize] {
+            let cs = below[id as usize];
             if size.1 < cs.0 && leaves.is_some() && rec.size.is_some() {
                 problems.add_lazy(
                     rec.line,
@@ -392,7 +547,7 @@ pub(crate) fn build(
             },
             k => k.clone(),
         };
-        if it.path.is_empty() {
+        if id == ROOT {
             // The context root itself.
             if kind != Kind::Dir && kind != Kind::Unknown {
                 problems.add_lazy(rec.line, || line_text(rec.line), "the listing's root is not a directory");
@@ -416,16 +571,10 @@ pub(crate) fn build(
         if let Some(m) = rec.mode {
             entry = entry.with_mode(m);
         }
-        let id = match tree.insert(&it.path, entry.clone()) {
-            Ok(id) => id,
-            Err(e) => {
-                problems.add_lazy(rec.line, || line_text(rec.line), format!("{e}; skipped"));
-                continue;
-            }
-        };
+        tree.set_entry(id, entry);
         match &kind {
             Kind::Dir => {
-                let dir_own = if is_parent || listed_children[i] { own } else { size };
+                let dir_own = if is_parent || (cumulative && listed_below[id as usize]) { own } else { size };
                 match leaves {
                     Some(Leaves::Dirs | Leaves::Unknown) => unlisted.push((id, dir_own)),
                     _ => dir_bytes = add(dir_bytes, dir_own),
@@ -452,6 +601,7 @@ pub(crate) fn build(
             }
         }
     }
+    drop((below, listed_below, listed, node_of));
 
     // Hard links named by inode (or an equivalent key).
     let mut next_group: u64 = 1;
@@ -543,16 +693,16 @@ mod tests {
         assert_eq!(clean(b"./a//b/").unwrap(), b"a/b");
         assert_eq!(clean(b".").unwrap(), b"");
         assert!(clean(b"a/../../b").is_none());
-        let recs = vec![
+        let recs = [
             Rec::new(1, b"/srv/app/a".to_vec(), Kind::File, None),
             Rec::new(2, b"/srv/app/b/c".to_vec(), Kind::File, None),
             Rec::new(3, b"/srv/app".to_vec(), Kind::Dir, None),
         ];
-        assert_eq!(absolute_root(&recs).unwrap(), b"/srv/app");
-        let recs = vec![
+        assert_eq!(absolute_root(recs.iter().map(|r| r.path.as_slice())).unwrap(), b"/srv/app");
+        let recs = [
             Rec::new(1, b"/srv/app/a".to_vec(), Kind::File, None),
             Rec::new(2, b"/srv/apple".to_vec(), Kind::File, None),
         ];
-        assert_eq!(absolute_root(&recs).unwrap(), b"/srv");
+        assert_eq!(absolute_root(recs.iter().map(|r| r.path.as_slice())).unwrap(), b"/srv");
     }
 }

@@ -142,6 +142,9 @@ fn git_sorted(lines: &[&[u8]]) -> bool {
     decoded.windows(2).all(|w| w[0] < w[1])
 }
 
+/// Records read to detect a format.
+const SAMPLE: usize = 3000;
+
 /// Detects the format, or explains why the input is not a listing.
 pub(crate) fn detect_or_explain(input: &[u8]) -> Result<ListingFormat, ListingError> {
     let input = input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input);
@@ -168,7 +171,13 @@ pub(crate) fn detect_or_explain(input: &[u8]) -> Result<ListingFormat, ListingEr
     if let Some(why) = binary_reason(input, nul) {
         return Err(not(why));
     }
-    let recs = records(input, nul);
+    // Only the head of the input is read (and, for du, its last line): enough
+    // to tell formats apart, and cheap on huge listings.
+    let sep = if nul { 0 } else { b'\n' };
+    let head_end =
+        input.iter().enumerate().filter(|&(_, &b)| b == sep).nth(SAMPLE - 1).map_or(input.len(), |(i, _)| i + 1);
+    let whole = head_end == input.len();
+    let recs = records(&input[..head_end], nul);
     let all: Vec<super::Line<'_>> = recs.iter().map(|(no, t)| super::Line { no: *no, text: t }).collect();
     let nonempty: Vec<&[u8]> = all.iter().map(|l| l.text).filter(|t| !t.is_empty()).collect();
     if nonempty.is_empty() {
@@ -179,7 +188,7 @@ pub(crate) fn detect_or_explain(input: &[u8]) -> Result<ListingFormat, ListingEr
     }
     whole_input_negatives(&nonempty)?;
 
-    let sample_lines: Vec<super::Line<'_>> = all.iter().take(3000).copied().collect();
+    let sample_lines: Vec<super::Line<'_>> = all.iter().take(SAMPLE).copied().collect();
     let sample: Vec<&[u8]> = sample_lines.iter().map(|l| l.text).filter(|t| !t.is_empty()).collect();
     let n = sample.len();
 
@@ -205,10 +214,25 @@ pub(crate) fn detect_or_explain(input: &[u8]) -> Result<ListingFormat, ListingEr
     let (best, best_count) =
         counts.iter().fold((ListingFormat::Paths, 0usize), |acc, &(f, c)| if c > acc.1 { (f, c) } else { acc });
     if best_count * 2 > n || (best_count * 2 == n && n >= 2) {
+        // Every line, for the formats whose variants show late in the input.
+        let full = || if whole { recs.clone() } else { records(input, nul) };
+        fn lines<'a>(recs: &'a [(usize, std::borrow::Cow<'_, [u8]>)]) -> Vec<super::Line<'a>> {
+            recs.iter().map(|(no, t)| super::Line { no: *no, text: t }).collect()
+        }
         return Ok(match best {
-            ListingFormat::Du => du::refine(&all),
-            ListingFormat::Ls if ls::looks_like_bsdtar(&all) => ListingFormat::Bsdtar,
-            ListingFormat::Tree => treecmd::refine(&all),
+            ListingFormat::Du => {
+                // du's `.` total comes last.
+                let mut sample = all.clone();
+                if !whole {
+                    let body = input.strip_suffix(&[sep]).unwrap_or(input);
+                    let last = body.rsplit(|&b| b == sep).next().unwrap_or(b"");
+                    let last = last.strip_suffix(b"\r").unwrap_or(last);
+                    sample.push(super::Line { no: 0, text: last });
+                }
+                du::refine(&sample)
+            }
+            ListingFormat::Ls if ls::looks_like_bsdtar(&lines(&full())) => ListingFormat::Bsdtar,
+            ListingFormat::Tree => treecmd::refine(&lines(&full())),
             f => f,
         });
     }

@@ -6,13 +6,12 @@
 //! only directories are listed; with `-s` and operands (`du -sh *`) each line
 //! is an operand of unknown kind; `-c` appends a `total` line.
 
-use super::build::{Kind, Leaves, Mode, Parsed, Problems, Rec};
+use super::build::{Kind, Leaves, Mode, Parsed, Problems, Rec, looks_like_file};
 use super::num::{self, Round};
 use super::{HardLinks, Line, ListingFormat, SizeMeaning, SizeUnit};
 
 /// One `du` line, split.
 pub(crate) struct DuLine<'a> {
-    pub no: usize,
     pub size: &'a [u8],
     pub path: &'a [u8],
 }
@@ -40,32 +39,12 @@ fn strip_dot(p: &[u8]) -> &[u8] {
     p.strip_suffix(b"/").filter(|r| !r.is_empty()).unwrap_or(p)
 }
 
-/// A file-like name: has an extension with a letter (`main.go`, `a.tar.gz`), not a dotfile.
-fn looks_like_file(path: &[u8]) -> bool {
-    let base = match path.iter().rposition(|&b| b == b'/') {
-        Some(i) => &path[i + 1..],
-        None => path,
-    };
-    match base.iter().rposition(|&b| b == b'.') {
-        Some(0) | None => false,
-        Some(i) => {
-            let ext = &base[i + 1..];
-            (1..=8).contains(&ext.len())
-                && ext.iter().all(u8::is_ascii_alphanumeric)
-                && ext.iter().any(u8::is_ascii_alphabetic)
-        }
-    }
-}
-
 /// The shape of a du listing: which lines are directories with listed
 /// children, and whether files are listed at all.
 struct Shape {
     /// Index of each line's nearest listed ancestor.
     parent: Vec<Option<usize>>,
     has_children: Vec<bool>,
-    total_line: Option<usize>,
-    /// Every line is a top-level operand (`du -s *`).
-    summary: bool,
     /// Files are listed (`-a`).
     all: bool,
 }
@@ -122,13 +101,13 @@ fn shape(lines: &[DuLine<'_>], values: &[u128]) -> Shape {
     let zero_leaf = leaves.iter().any(|&i| values[i] == 0);
     let filelike = leaves.iter().filter(|&&i| looks_like_file(lines[i].path)).count();
     let all = !summary && (zero_leaf || (!leaves.is_empty() && filelike * 10 >= leaves.len() * 3));
-    Shape { parent, has_children, total_line, summary, all }
+    Shape { parent, has_children, all }
 }
 
 /// Picks the du variant from the numbers themselves.
 pub(crate) fn refine(lines: &[Line<'_>]) -> ListingFormat {
     let parsed: Vec<DuLine<'_>> =
-        lines.iter().filter_map(|l| split(l.text).map(|(size, path)| DuLine { no: l.no, size, path })).collect();
+        lines.iter().filter_map(|l| split(l.text).map(|(size, path)| DuLine { size, path })).collect();
     let toks: Vec<&[u8]> = parsed.iter().map(|l| l.size).collect();
     if toks.iter().any(|t| num::is_human(t)) {
         // BusyBox keeps a decimal at 10 and above (`84.0K`); GNU never does.
@@ -174,27 +153,106 @@ pub(crate) fn refine(lines: &[Line<'_>]) -> ListingFormat {
     if median_leaf >= 200 { ListingFormat::DuBytes } else { ListingFormat::DuApparentSize }
 }
 
-/// Reads a du listing as `format`.
-pub(crate) fn parse(lines: &[Line<'_>], format: ListingFormat, problems: &mut Problems) -> Parsed {
-    let mut rows: Vec<DuLine<'_>> = Vec::new();
-    for l in lines {
-        if l.text.is_empty() {
-            continue;
-        }
-        match split(l.text) {
-            Some((size, path)) => rows.push(DuLine { no: l.no, size, path }),
-            None => {
-                let msg = if l.text.starts_with(b"du: ") {
-                    "du's error message (stderr), not an entry"
-                } else if !l.text.contains(&b'\t') {
-                    "not a du line (expected a size, a TAB and a path)"
-                } else {
-                    "the size before the TAB cannot be read"
-                };
-                problems.add(l.no, l.text, msg);
+/// The notes that depend on how the builder read the leaves.
+fn leaf_notes(leaves: Leaves, dotfiles: bool) -> Vec<String> {
+    let mut notes = Vec::new();
+    match leaves {
+        Leaves::Dirs => notes.push(
+            "du without -a lists directories only: the files inside each directory are known only as its remaining bytes, \
+             so rules that match files can only be bounded (run `du -ab` for exact per-file sizes)"
+                .into(),
+        ),
+        Leaves::Unknown => {
+            notes.push(
+                "a summary (du -s): each line is one entry whose contents are not listed, so rules that match inside it \
+                 can only be bounded"
+                    .into(),
+            );
+            if !dotfiles {
+                notes.push(
+                    "no dotfiles are listed: a bare `*` skips them (`.git`, `.env`, …), yet a context includes them; \
+                     use `du -sb * .[!.]*` or `du -ab`"
+                        .into(),
+                );
             }
         }
+        Leaves::Files => notes.push(
+            "du cannot tell files from empty directories or symlinks: every listed leaf is read as a file".into(),
+        ),
     }
+    notes
+}
+
+/// A size token of plain digits read without the general number parser.
+fn quick_size(tok: &[u8]) -> Option<(num::Dec, u64)> {
+    if tok.is_empty() || tok.len() > 19 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &b in tok {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + u64::from(d);
+    }
+    Some((num::Dec { digits: u128::from(v), decimals: 0 }, 1))
+}
+
+/// Splits a line at its first TAB and reads the size (`None`: not a du line).
+fn split_parsed(line: &[u8]) -> Option<(&[u8], usize, (num::Dec, u64))> {
+    let tab = line.iter().position(|&b| b == b'\t')?;
+    if tab + 1 >= line.len() {
+        return None;
+    }
+    let raw = &line[..tab];
+    if let Some(q) = quick_size(raw) {
+        return Some((raw, tab + 1, q));
+    }
+    let size = raw.trim_ascii();
+    if size.is_empty() || !size[0].is_ascii_digit() {
+        return None;
+    }
+    Some((size, tab + 1, num::parse_human(size).ok()?))
+}
+
+/// Reads a du listing as `format`, straight from the input: records borrow
+/// their paths, and the builder works out the listing's shape from the tree.
+/// Returns the records read (non-empty lines).
+pub(crate) fn parse_input(input: &[u8], nul: bool, format: ListingFormat, problems: &mut Problems) -> (Parsed, usize) {
+    let first = input.split(|&b| b == b'\n').find(|l| !l.is_empty());
+    let plain = !nul && !first.is_some_and(|l| l.ends_with(b"\r")) && !input.contains(&0x1b);
+    if plain {
+        // Room for every record at once (growing the vector would copy it),
+        // within a few bytes per input byte whatever the line lengths.
+        let capacity = (input.iter().filter(|&&b| b == b'\n').count() + 1).min(input.len() / 16);
+        // The lines of `records` without its copies: no CRLF, no colour codes.
+        let mut pos = 0usize;
+        let mut no = 0usize;
+        let lines = std::iter::from_fn(move || {
+            if pos >= input.len() {
+                return None;
+            }
+            let start = pos;
+            let end = input[start..].iter().position(|&b| b == b'\n').map_or(input.len(), |i| start + i);
+            pos = end + 1;
+            no += 1;
+            Some((no, &input[start..end], Some(start)))
+        });
+        parse_lines(lines, capacity, format, problems)
+    } else {
+        let recs = super::records(input, nul);
+        parse_lines(recs.iter().map(|(no, t)| (*no, &t[..], None)), recs.len(), format, problems)
+    }
+}
+
+/// `lines`: number, text and, when the text is the input's own bytes, its offset.
+fn parse_lines<'a>(
+    lines: impl Iterator<Item = (usize, &'a [u8], Option<usize>)> + Clone,
+    capacity: usize,
+    format: ListingFormat,
+    problems: &mut Problems,
+) -> (Parsed, usize) {
     let (unit_bytes, round, sizes, unit) = match format {
         ListingFormat::Du => (1024, Round::Up, SizeMeaning::DiskUsage, SizeUnit::Blocks { size: 1024 }),
         ListingFormat::DuBsd => (512, Round::Up, SizeMeaning::DiskUsage, SizeUnit::Blocks { size: 512 }),
@@ -207,86 +265,67 @@ pub(crate) fn parse(lines: &[Line<'_>], format: ListingFormat, problems: &mut Pr
     };
     // Without a GNU-only shape (`12K`) the values could be BusyBox's or
     // another tool's: keep the union of both roundings.
-    let round = if format == ListingFormat::DuHuman && !num::gnu_evidence(rows.iter().map(|r| r.size)) {
+    let round = if format == ListingFormat::DuHuman
+        && !num::gnu_evidence(lines.clone().filter_map(|(_, t, _)| split_parsed(t).map(|(size, _, _)| size)))
+    {
         Round::UpOrNearest
     } else {
         round
     };
     let exact_blocks = matches!(format, ListingFormat::Du | ListingFormat::DuBsd);
     let human = matches!(format, ListingFormat::DuHuman | ListingFormat::BusyboxDuHuman);
-    let mut bounds: Vec<Option<(u64, u64)>> = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let b = match num::parse_human(r.size) {
-            Ok((dec, u)) => {
-                let u = if human { u } else { u.saturating_mul(unit_bytes) };
-                let b = if exact_blocks && dec.decimals == 0 {
-                    dec.digits
-                        .checked_mul(u as u128)
-                        .and_then(|v| u64::try_from(v).ok())
-                        .map(|v| (v, v))
-                        .ok_or(num::TOO_LARGE)
-                } else {
-                    num::bounds(dec, u, if dec.decimals == 0 && u == 1 { Round::Up } else { round })
-                };
-                b.map_err(|e| (e, r))
-            }
-            Err(e) => Err((e, r)),
-        };
-        match b {
-            Ok(b) => bounds.push(Some(b)),
-            Err((e, r)) => {
-                problems.add(r.no, r.path, format!("size `{}`: {e}", String::from_utf8_lossy(r.size)));
-                bounds.push(None);
-            }
-        }
-    }
-    let values: Vec<u128> = bounds.iter().map(|b| b.map_or(0, |b| u128::from(b.1))).collect();
-    let sh = shape(&rows, &values);
-    let leaves = if sh.summary {
-        Leaves::Unknown
-    } else if sh.all {
-        Leaves::Files
-    } else {
-        Leaves::Dirs
-    };
-    let mut parsed = Parsed::new(Mode::Cumulative(leaves), sizes, unit);
+    let mut parsed = Parsed::new(Mode::Cumulative(Leaves::Files), sizes, unit);
     parsed.hardlinks = HardLinks::FirstNameOnly;
-    for (i, r) in rows.iter().enumerate() {
-        let Some(b) = bounds[i] else { continue };
-        if Some(i) == sh.total_line {
-            parsed.reported_total = Some(b);
+    parsed.auto_leaves = Some(leaf_notes);
+    parsed.recs.reserve_exact(capacity);
+    let mut nonempty = 0usize;
+    // `du -c`'s `total`: the last line, named `total`, not below any other value.
+    let mut rows = 0usize;
+    let mut max_before_last: u128 = 0;
+    let mut last: Option<(u128, bool, bool)> = None;
+    for (no, text, offset) in lines {
+        if text.is_empty() {
             continue;
         }
-        let kind = if sh.has_children[i] || (leaves == Leaves::Dirs) { Kind::Dir } else { Kind::Unknown };
-        parsed.recs.push(Rec::new(r.no, r.path.to_vec(), kind, Some(b)));
-    }
-    let dotfiles = rows.iter().any(|r| {
-        let p = strip_dot(r.path);
-        p.starts_with(b".") || p.windows(2).any(|w| w == b"/.")
-    });
-    match leaves {
-        Leaves::Dirs => parsed.notes.push(
-            "du without -a lists directories only: the files inside each directory are known only as its remaining bytes, \
-             so rules that match files can only be bounded (run `du -ab` for exact per-file sizes)"
-                .into(),
-        ),
-        Leaves::Unknown => {
-            parsed.notes.push(
-                "a summary (du -s): each line is one entry whose contents are not listed, so rules that match inside it \
-                 can only be bounded"
-                    .into(),
-            );
-            if !dotfiles {
-                parsed.notes.push(
-                    "no dotfiles are listed: a bare `*` skips them (`.git`, `.env`, …), yet a context includes them; \
-                     use `du -sb * .[!.]*` or `du -ab`"
-                        .into(),
-                );
-            }
+        nonempty += 1;
+        let Some((size, path_at, (dec, u))) = split_parsed(text) else {
+            let msg = if text.starts_with(b"du: ") {
+                "du's error message (stderr), not an entry"
+            } else if !text.contains(&b'\t') {
+                "not a du line (expected a size, a TAB and a path)"
+            } else {
+                "the size before the TAB cannot be read"
+            };
+            problems.add(no, text, msg);
+            continue;
+        };
+        let path = &text[path_at..];
+        let u = if human { u } else { u.saturating_mul(unit_bytes) };
+        let b = if exact_blocks && dec.decimals == 0 {
+            dec.digits.checked_mul(u as u128).and_then(|v| u64::try_from(v).ok()).map(|v| (v, v)).ok_or(num::TOO_LARGE)
+        } else {
+            num::bounds(dec, u, if dec.decimals == 0 && u == 1 { Round::Up } else { round })
+        };
+        rows += 1;
+        if let Some((v, _, _)) = last {
+            max_before_last = max_before_last.max(v);
         }
-        Leaves::Files => parsed.notes.push(
-            "du cannot tell files from empty directories or symlinks: every listed leaf is read as a file".into(),
-        ),
+        let value = b.map_or(0, |b| u128::from(b.1));
+        last = Some((value, b.is_ok(), path == b"total"));
+        match b {
+            Ok(b) => parsed.recs.push(match offset {
+                Some(at) => Rec::borrowed(no, at + path_at, at + text.len(), Kind::Unknown, Some(b)),
+                None => Rec::new(no, path.to_vec(), Kind::Unknown, Some(b)),
+            }),
+            Err(e) => problems.add(no, path, format!("size `{}`: {e}", String::from_utf8_lossy(size))),
+        }
+    }
+    if let Some((value, pushed, true)) = last
+        && rows >= 2
+        && max_before_last <= value
+        && pushed
+    {
+        parsed.reported_total = parsed.recs.pop().and_then(|r| r.size);
     }
     parsed.notes.push(
         "du lists each hard-linked file under one name only (which one depends on traversal order); its other names are missing"
@@ -311,7 +350,7 @@ pub(crate) fn parse(lines: &[Line<'_>], format: ListingFormat, problems: &mut Pr
         ),
         _ => {}
     }
-    parsed
+    (parsed, nonempty)
 }
 
 #[cfg(test)]
@@ -340,29 +379,29 @@ mod tests {
 
     #[test]
     fn files_or_directories_only() {
+        let read = |input: &[u8], f| super::super::parse_listing(input, Some(f)).unwrap();
         let dirs = b"8\t./colon: dir\n4\t./empty dir\n24\t./caf\xc3\xa9\n7844\t.\n";
-        let mut p = Problems::default();
-        let parsed = parse(&lines(dirs), ListingFormat::Du, &mut p);
-        assert_eq!(parsed.mode, Mode::Cumulative(Leaves::Dirs));
-        let all = b"4\t./a.txt\n0\t./link\n8\t./d\n16\t.\n";
-        let parsed = parse(&lines(all), ListingFormat::Du, &mut p);
-        assert_eq!(parsed.mode, Mode::Cumulative(Leaves::Files));
-        let summary = b"4.0K\tDockerfile\n1.2M\taudit-results\n1.3M\ttotal\n";
-        let parsed = parse(&lines(summary), ListingFormat::DuHuman, &mut p);
-        assert_eq!(parsed.mode, Mode::Cumulative(Leaves::Unknown));
-        assert!(parsed.reported_total.is_some());
-        assert_eq!(parsed.recs.len(), 2);
-        assert_eq!(p.total, 0);
+        assert!(read(dirs, ListingFormat::Du).directories_only);
+        let all = read(b"4\t./a.txt\n0\t./link\n8\t./d\n16\t.\n", ListingFormat::Du);
+        assert!(!all.directories_only && all.cumulative);
+        let summary = read(b"4.0K\tDockerfile\n1.2M\taudit-results\n1.3M\ttotal\n", ListingFormat::DuHuman);
+        assert!(summary.directories_only);
+        assert!(summary.reported_total.is_some());
+        assert_eq!(summary.tree.len(), 3);
+        assert_eq!(summary.problems_total, 0);
+        // A last line named `total` that is smaller than another is an entry.
+        let entry = read(b"40\t./a\n8\ttotal\n", ListingFormat::DuBytes);
+        assert!(entry.reported_total.is_none() && entry.tree.lookup(b"total").is_some());
     }
 
     #[test]
     fn bad_lines_are_problems() {
-        let mut p = Problems::default();
         let input =
             b"4\t./a\ndu: cannot read directory './x': Permission denied\n99999999999999999999999\t./big\n8\t.\n";
-        let parsed = parse(&lines(input), ListingFormat::Du, &mut p);
-        assert_eq!(p.total, 2);
-        assert_eq!(p.list[0].line, 2);
-        assert_eq!(parsed.recs.len(), 2);
+        let l = super::super::parse_listing(input, Some(ListingFormat::Du)).unwrap();
+        assert_eq!(l.problems_total, 2);
+        assert_eq!(l.problems[0].line, 2);
+        assert_eq!(l.problems[1].line, 3);
+        assert_eq!(l.tree.len(), 2);
     }
 }

@@ -535,46 +535,59 @@ pub fn parse_listing(input: &[u8], format: Option<ListingFormat>) -> Result<List
         None => detect::detect_or_explain(input)?,
     };
     let mut problems = build::Problems::default();
+    let nul = match format {
+        ListingFormat::TreeJson | ListingFormat::Ncdu | ListingFormat::Gdu | ListingFormat::DustJson => false,
+        ListingFormat::PathsNul => true,
+        ListingFormat::Paths => false,
+        _ => is_nul_separated(input),
+    };
     let (parsed, records) = match format {
         ListingFormat::TreeJson | ListingFormat::Ncdu | ListingFormat::Gdu | ListingFormat::DustJson => {
             jsonfmt::parse(input, format, &mut problems)?
         }
         _ => {
-            let nul = match format {
-                ListingFormat::PathsNul => true,
-                ListingFormat::Paths => false,
-                _ => is_nul_separated(input),
-            };
-            let recs = records(input, nul);
-            let lines: Vec<Line<'_>> = recs.iter().map(|(no, t)| Line { no: *no, text: t }).collect();
-            let n = lines.iter().filter(|l| !l.text.is_empty()).count();
-            let parsed = match format {
+            if matches!(
+                format,
                 ListingFormat::Du
-                | ListingFormat::DuBytes
-                | ListingFormat::DuApparentSize
-                | ListingFormat::DuHuman
-                | ListingFormat::BusyboxDuHuman
-                | ListingFormat::DuBsd => du::parse(&lines, format, &mut problems),
-                ListingFormat::Find | ListingFormat::Paths | ListingFormat::PathsNul => {
-                    paths::parse(&lines, format, &mut problems)
-                }
-                ListingFormat::FindPrintf | ListingFormat::FindLs => find::parse(&lines, format, &mut problems),
-                ListingFormat::Ls => ls::parse(&lines, &mut problems),
-                ListingFormat::Tar | ListingFormat::BusyboxTar | ListingFormat::Bsdtar => {
-                    tar::parse(&lines, format, &mut problems)
-                }
-                ListingFormat::Tree | ListingFormat::TreeDu => treecmd::parse(&lines, format, &mut problems),
-                ListingFormat::GduTop | ListingFormat::Dua | ListingFormat::DustChart => {
-                    summary::parse(&lines, format, &mut problems)
-                }
-                ListingFormat::GitLsFiles | ListingFormat::GitLsFilesFormat | ListingFormat::GitLsTree => {
-                    git::parse(&lines, format, &mut problems)
-                }
-                ListingFormat::TreeJson | ListingFormat::Ncdu | ListingFormat::Gdu | ListingFormat::DustJson => {
-                    unreachable!("JSON formats are handled above")
-                }
-            };
-            (parsed, n)
+                    | ListingFormat::DuBytes
+                    | ListingFormat::DuApparentSize
+                    | ListingFormat::DuHuman
+                    | ListingFormat::BusyboxDuHuman
+                    | ListingFormat::DuBsd
+            ) {
+                du::parse_input(input, nul, format, &mut problems)
+            } else {
+                let recs = records(input, nul);
+                let lines: Vec<Line<'_>> = recs.iter().map(|(no, t)| Line { no: *no, text: t }).collect();
+                let n = lines.iter().filter(|l| !l.text.is_empty()).count();
+                let parsed = match format {
+                    ListingFormat::Du
+                    | ListingFormat::DuBytes
+                    | ListingFormat::DuApparentSize
+                    | ListingFormat::DuHuman
+                    | ListingFormat::BusyboxDuHuman
+                    | ListingFormat::DuBsd => unreachable!("du is read above"),
+                    ListingFormat::Find | ListingFormat::Paths | ListingFormat::PathsNul => {
+                        paths::parse(&lines, format, &mut problems)
+                    }
+                    ListingFormat::FindPrintf | ListingFormat::FindLs => find::parse(&lines, format, &mut problems),
+                    ListingFormat::Ls => ls::parse(&lines, &mut problems),
+                    ListingFormat::Tar | ListingFormat::BusyboxTar | ListingFormat::Bsdtar => {
+                        tar::parse(&lines, format, &mut problems)
+                    }
+                    ListingFormat::Tree | ListingFormat::TreeDu => treecmd::parse(&lines, format, &mut problems),
+                    ListingFormat::GduTop | ListingFormat::Dua | ListingFormat::DustChart => {
+                        summary::parse(&lines, format, &mut problems)
+                    }
+                    ListingFormat::GitLsFiles | ListingFormat::GitLsFilesFormat | ListingFormat::GitLsTree => {
+                        git::parse(&lines, format, &mut problems)
+                    }
+                    ListingFormat::TreeJson | ListingFormat::Ncdu | ListingFormat::Gdu | ListingFormat::DustJson => {
+                        unreachable!("JSON formats are handled above")
+                    }
+                };
+                (parsed, n)
+            }
         }
     };
     if parsed.recs.is_empty() && problems.total > 0 {
@@ -583,18 +596,30 @@ pub fn parse_listing(input: &[u8], format: Option<ListingFormat>) -> Result<List
             reason: format!("no line could be read as {}{first}", format.description()),
         });
     }
-    let nul =
-        !matches!(format, ListingFormat::TreeJson | ListingFormat::Ncdu | ListingFormat::Gdu | ListingFormat::DustJson)
-            && (format == ListingFormat::PathsNul || (format != ListingFormat::Paths && is_nul_separated(input)));
     let sep = if nul { 0 } else { b'\n' };
-    let starts: Vec<usize> =
-        std::iter::once(0).chain(input.iter().enumerate().filter(|(_, b)| **b == sep).map(|(i, _)| i + 1)).collect();
+    // Problems are few: their lines are found by scanning, resuming from the
+    // last one asked for (they come mostly in order).
+    let cursor = std::cell::Cell::new((1usize, 0usize));
     let line_text = |no: usize| -> Vec<u8> {
-        let Some(&start) = starts.get(no.saturating_sub(1)) else {
+        if no == 0 {
             return Vec::new();
-        };
-        let end = starts.get(no).map_or(input.len(), |e| e - 1);
-        input[start..end.max(start)].to_vec()
+        }
+        let (mut at, mut start) = cursor.get();
+        if no < at {
+            (at, start) = (1, 0);
+        }
+        while at < no {
+            match input[start..].iter().position(|&b| b == sep) {
+                Some(i) => {
+                    start += i + 1;
+                    at += 1;
+                }
+                None => return Vec::new(),
+            }
+        }
+        cursor.set((at, start));
+        let end = input[start..].iter().position(|&b| b == sep).map_or(input.len(), |i| start + i);
+        input[start..end].to_vec()
     };
-    Ok(build::build(parsed, format, problems, records, &line_text))
+    Ok(build::build(parsed, format, problems, records, input, &line_text))
 }
