@@ -12,8 +12,10 @@ mod goregex;
 pub(crate) mod gostr;
 mod pattern;
 
-use pattern::Matcher;
+use std::sync::Arc;
+
 pub(crate) use pattern::is_regexp;
+use pattern::{Matcher, Runes};
 use serde::Serialize;
 
 /// Docker's `bufio.Scanner` limit: a line of this many bytes or more aborts the build.
@@ -190,7 +192,8 @@ struct Compiled {
     /// The cleaned pattern without `!`.
     cleaned: Vec<u8>,
     exception: bool,
-    matcher: Matcher,
+    /// Shared by the sets [`RuleSet::without`] derives: nothing is compiled twice.
+    matcher: Arc<Matcher>,
     /// Index into [`IgnoreFile::rules`].
     rule: usize,
 }
@@ -204,10 +207,74 @@ pub struct RuleSet {
 }
 
 /// Per-directory memory of which rules hit it (patternmatcher's `MatchInfo`),
-/// threaded from a directory to its children.
+/// threaded from a directory to its children. A bitset: up to 64 rules it
+/// lives inline, without touching the heap.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MatchInfo {
-    hits: Vec<bool>,
+    /// Rules covered; 0 for "no memory" (the context root's children).
+    len: usize,
+    small: u64,
+    /// The words when `len > 64`.
+    big: Vec<u64>,
+}
+
+impl MatchInfo {
+    fn reset(&mut self, len: usize) {
+        self.len = len;
+        self.small = 0;
+        if len > 64 {
+            self.big.clear();
+            self.big.resize(len.div_ceil(64), 0);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether rule `i` (a compiled index) hit.
+    pub(crate) fn get(&self, i: usize) -> bool {
+        if i >= self.len {
+            false
+        } else if self.len <= 64 {
+            self.small >> i & 1 == 1
+        } else {
+            self.big[i / 64] >> (i % 64) & 1 == 1
+        }
+    }
+
+    fn set(&mut self, i: usize) {
+        if self.len <= 64 {
+            self.small |= 1 << i;
+        } else {
+            self.big[i / 64] |= 1 << (i % 64);
+        }
+    }
+
+    /// The rules that hit here but not in `parent` (all hits without one).
+    pub(crate) fn new_hits<'a>(&'a self, parent: Option<&'a MatchInfo>) -> impl Iterator<Item = usize> + 'a {
+        let words: &[u64] = if self.len <= 64 { std::slice::from_ref(&self.small) } else { &self.big };
+        let parent = parent.filter(|p| p.len == self.len);
+        words.iter().enumerate().flat_map(move |(w, &bits)| {
+            let old = parent.map_or(0, |p| if p.len <= 64 { p.small } else { p.big[w] });
+            let mut fresh = bits & !old;
+            std::iter::from_fn(move || {
+                (fresh != 0).then(|| {
+                    let b = fresh.trailing_zeros() as usize;
+                    fresh &= fresh - 1;
+                    w * 64 + b
+                })
+            })
+        })
+    }
+}
+
+/// What one path's evaluation decided, besides its hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Decision {
+    pub(crate) excluded: bool,
+    pub(crate) decided_by: Option<usize>,
+    pub(crate) inherited: bool,
 }
 
 /// The threaded verdict of one path and why.
@@ -230,7 +297,7 @@ impl Verdict {
     pub fn info_hits(&self, rule: usize) -> bool {
         // ReadAll never yields a pattern New would skip, so rule and
         // compiled indices coincide.
-        self.info.hits.get(rule).copied().unwrap_or(false)
+        self.info.get(rule)
     }
 }
 
@@ -258,7 +325,7 @@ impl RuleSet {
                 return Err(IgnoreError::BadPattern { line: rule.line, pattern: lossy(&body) });
             }
             has_exceptions |= exception;
-            compiled.push(Compiled { matcher: Matcher::compile(&body), cleaned: body, exception, rule: idx });
+            compiled.push(Compiled { matcher: Arc::new(Matcher::compile(&body)), cleaned: body, exception, rule: idx });
         }
         Ok(RuleSet { file, compiled, has_exceptions })
     }
@@ -297,6 +364,24 @@ impl RuleSet {
             });
         }
         RuleSet::new(file)
+    }
+
+    /// The set without rule `i` (index into [`RuleSet::rules`]): what
+    /// [`RuleSet::new`] gives for the file without that line, sharing the
+    /// compiled patterns instead of compiling them again.
+    pub fn without(&self, i: usize) -> RuleSet {
+        let mut file = self.file.clone();
+        if i < file.rules.len() {
+            file.rules.remove(i);
+        }
+        let compiled: Vec<Compiled> = self
+            .compiled
+            .iter()
+            .filter(|c| c.rule != i)
+            .map(|c| Compiled { rule: if c.rule > i { c.rule - 1 } else { c.rule }, ..c.clone() })
+            .collect();
+        let has_exceptions = compiled.iter().any(|c| c.exception);
+        RuleSet { file, compiled, has_exceptions }
     }
 
     /// The deprecated one-level verdict (`PatternMatcher.Matches`) the
@@ -380,33 +465,51 @@ impl RuleSet {
     }
 
     fn verdict_inner(&self, path: &[u8], parent: Option<&MatchInfo>, keep: bool) -> Result<Verdict, PatternError> {
-        let parent_hits = parent.map(|p| p.hits.as_slice()).filter(|h| !h.is_empty());
-        let mut hits = if keep { vec![false; self.compiled.len()] } else { Vec::new() };
-        let mut excluded = false;
-        let mut decided_by = None;
-        let mut inherited = false;
+        let mut info = MatchInfo::default();
+        let d = self.evaluate(path, parent, &mut info)?;
+        if !keep {
+            info = MatchInfo::default();
+        }
+        Ok(Verdict { excluded: d.excluded, decided_by: d.decided_by, inherited: d.inherited, info })
+    }
+
+    /// The threaded verdict, writing the path's hits into `hits` (reused
+    /// between calls, so a walk allocates nothing per leaf).
+    pub(crate) fn evaluate(
+        &self,
+        path: &[u8],
+        parent: Option<&MatchInfo>,
+        hits: &mut MatchInfo,
+    ) -> Result<Decision, PatternError> {
+        let parent = parent.filter(|h| !h.is_empty());
+        hits.reset(self.compiled.len());
+        let mut runes = Runes::new(path);
+        let mut d = Decision { excluded: false, decided_by: None, inherited: false };
         for (i, c) in self.compiled.iter().enumerate() {
-            let mut hit = parent_hits.is_some_and(|h| h[i]);
+            let mut hit = parent.is_some_and(|h| h.get(i));
             let from_parent = hit;
             if !hit {
-                if c.exception != excluded {
+                if c.exception != d.excluded {
                     continue;
                 }
-                hit = c.matcher.matches(path).map_err(|e| self.pattern_error(c, e, path))?;
-                if !hit && parent_hits.is_none() {
+                hit = c.matcher.matches_as(path, &mut runes).map_err(|e| self.pattern_error(c, e, path))?;
+                if !hit && parent.is_none() {
                     hit = self.any_ancestor_matches(c, path);
                 }
             }
-            if keep {
-                hits[i] = hit;
-            }
             if hit {
-                excluded = !c.exception;
-                decided_by = Some(c.rule);
-                inherited = from_parent;
+                hits.set(i);
+                d.excluded = !c.exception;
+                d.decided_by = Some(c.rule);
+                d.inherited = from_parent;
             }
         }
-        Ok(Verdict { excluded, decided_by, inherited, info: MatchInfo { hits } })
+        Ok(d)
+    }
+
+    /// Index into [`RuleSet::rules`] of compiled rule `i`.
+    pub(crate) fn rule_of(&self, i: usize) -> usize {
+        self.compiled[i].rule
     }
 
     /// The threaded verdict of `path`, computed through each of its ancestor
@@ -443,11 +546,12 @@ impl RuleSet {
     pub fn matches_or_parent(&self, path: &[u8]) -> Result<(bool, Option<usize>), PatternError> {
         let mut excluded = false;
         let mut decided = None;
+        let mut runes = Runes::new(path);
         for c in &self.compiled {
             if c.exception != excluded {
                 continue;
             }
-            let mut hit = c.matcher.matches(path).map_err(|e| self.pattern_error(c, e, path))?;
+            let mut hit = c.matcher.matches_as(path, &mut runes).map_err(|e| self.pattern_error(c, e, path))?;
             if !hit {
                 hit = self.any_ancestor_matches(c, path);
             }
