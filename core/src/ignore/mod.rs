@@ -507,6 +507,11 @@ impl RuleSet {
         Ok(d)
     }
 
+    /// Number of compiled rules (the bits of a [`MatchInfo`]).
+    pub(crate) fn compiled_len(&self) -> usize {
+        self.compiled.len()
+    }
+
     /// Index into [`RuleSet::rules`] of compiled rule `i`.
     pub(crate) fn rule_of(&self, i: usize) -> usize {
         self.compiled[i].rule
@@ -603,6 +608,38 @@ impl RuleSet {
     /// excluded directory can be skipped without looking inside.
     pub(crate) fn exception_prefixes(&self) -> Option<Vec<Vec<u8>>> {
         prefixes(self.compiled.iter().filter(|c| c.exception).map(|c| c.cleaned.as_slice()))
+    }
+
+    /// For each compiled rule: whether removing it leaves the walk's pruning
+    /// of excluded directories ([`RuleSet::enters_excluded_dir`]) as is.
+    /// Always for a normal rule; for an exception, when another exception
+    /// remains and the prefix test does not change.
+    pub(crate) fn pruning_kept_without(&self) -> Vec<bool> {
+        let trimmed = |c: &Compiled| prefixes(std::iter::once(c.cleaned.as_slice())).map(|mut v| v.remove(0));
+        let exceptions: Vec<Option<Vec<u8>>> = self.compiled.iter().filter(|c| c.exception).map(trimmed).collect();
+        let wild = exceptions.iter().filter(|p| p.is_none()).count();
+        let mut count: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+        for p in exceptions.iter().flatten() {
+            *count.entry(p.as_slice()).or_default() += 1;
+        }
+        let mut exc = exceptions.iter();
+        self.compiled
+            .iter()
+            .map(|c| {
+                if !c.exception {
+                    return true;
+                }
+                if exceptions.len() == 1 {
+                    return false;
+                }
+                match exc.next().expect("one per exception") {
+                    // Still no prefix test if another wildcard exception remains.
+                    None => wild > 1,
+                    // With a wildcard exception there is no prefix test at all.
+                    Some(p) => wild > 0 || count[p.as_slice()] > 1,
+                }
+            })
+            .collect()
     }
 
     /// Includes patterns (FollowPaths) use the non-exception patterns instead.
