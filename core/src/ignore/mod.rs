@@ -568,6 +568,50 @@ impl RuleSet {
         Ok((excluded, decided))
     }
 
+    /// [`matches_or_parent`](Self::matches_or_parent) in a walk: `parent` is
+    /// what the parent directory's call wrote to `below` (`None` at the
+    /// context root), so no ancestor is matched again. With `below`, writes
+    /// the rules that match the path or an ancestor, for its children.
+    ///
+    /// Exact: a rule's ancestor hits are the rules that matched an ancestor
+    /// directly (errors count as no match, as Docker ignores them), and a
+    /// rule that hit an ancestor compiled, so consulting it cannot fail.
+    pub(crate) fn or_parent_step(
+        &self,
+        path: &[u8],
+        parent: Option<&MatchInfo>,
+        mut below: Option<&mut MatchInfo>,
+    ) -> Result<(bool, Option<usize>), PatternError> {
+        let mut excluded = false;
+        let mut decided = None;
+        let mut runes = Runes::new(path);
+        if let Some(b) = below.as_deref_mut() {
+            b.reset(self.compiled.len());
+        }
+        for (i, c) in self.compiled.iter().enumerate() {
+            let consulted = c.exception == excluded;
+            let hit = if parent.is_some_and(|p| p.get(i)) {
+                true
+            } else if consulted {
+                c.matcher.matches_as(path, &mut runes).map_err(|e| self.pattern_error(c, e, path))?
+            } else if below.is_some() {
+                c.matcher.matches_as(path, &mut runes).unwrap_or(false)
+            } else {
+                false
+            };
+            if hit {
+                if let Some(b) = below.as_deref_mut() {
+                    b.set(i);
+                }
+                if consulted {
+                    excluded = !c.exception;
+                    decided = Some(c.rule);
+                }
+            }
+        }
+        Ok((excluded, decided))
+    }
+
     /// Indices of the rules of the given kind (exceptions or not) that could
     /// match some path strictly below `dir`, judged by each pattern's literal
     /// leading part: a pattern starting `src/` cannot reach below `docs`.
@@ -666,4 +710,54 @@ fn prefixes<'a>(patterns: impl Iterator<Item = &'a [u8]>) -> Option<Vec<Vec<u8>>
         out.push(v);
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The threaded "or parent" verdict agrees with the one matching every
+    /// ancestor, on every path of a small tree, for sets mixing exceptions,
+    /// `**`, classes and a lazily failing pattern.
+    #[test]
+    fn or_parent_step_agrees_with_matches_or_parent() {
+        let paths: &[&[u8]] = &[
+            b"a",
+            b"a/b",
+            b"a/b/c.txt",
+            b"a/b/d",
+            b"a/b/d/e.md",
+            b"a/x.md",
+            b"docs",
+            b"docs/README.md",
+            b"docs/sub",
+            b"docs/sub/README.md",
+            b"src",
+            b"src/main.rs",
+            b"src/target",
+            b"src/target/x",
+        ];
+        let sets: &[&[&str]] = &[
+            &["a", "!a/b/c.txt"],
+            &["**/*.md", "!docs/README.md", "docs"],
+            &["a/b", "!a/b/d", "a/b/d/*.md"],
+            &["**/target", "!src/target/x", "*/b"],
+            &["src", "!src/[m]*", "x{1"],
+            &["docs/sub", "!docs", "docs/*"],
+        ];
+        for pats in sets {
+            let set = RuleSet::from_patterns(pats).unwrap();
+            let mut infos: std::collections::HashMap<&[u8], MatchInfo> = std::collections::HashMap::new();
+            for &p in paths {
+                let parent = p.iter().rposition(|&b| b == b'/').map(|i| &infos[&p[..i]]);
+                let mut below = MatchInfo::default();
+                let got = set.or_parent_step(p, parent, Some(&mut below));
+                let leaf = set.or_parent_step(p, parent, None);
+                let want = set.matches_or_parent(p);
+                assert_eq!(got, want, "{pats:?} {}", String::from_utf8_lossy(p));
+                assert_eq!(leaf, want, "{pats:?} {}", String::from_utf8_lossy(p));
+                infos.insert(p, below);
+            }
+        }
+    }
 }
