@@ -14,8 +14,9 @@ mod pattern;
 
 use std::sync::Arc;
 
+use pattern::Matcher;
+pub(crate) use pattern::Runes;
 pub(crate) use pattern::is_regexp;
-use pattern::{Matcher, Runes};
 use serde::Serialize;
 
 /// Docker's `bufio.Scanner` limit: a line of this many bytes or more aborts the build.
@@ -610,6 +611,25 @@ impl RuleSet {
             }
         }
         Ok((excluded, decided))
+    }
+
+    /// Whether compiled rule `i`, alone in a set and consulted on `path`,
+    /// hits it: its own match, or with `ancestors` (the walk's first level,
+    /// without parent memory) a match of an ancestor, errors there ignored.
+    /// An exception alone is never consulted.
+    pub(crate) fn lone_rule_hits<'p>(
+        &self,
+        i: usize,
+        path: &'p [u8],
+        runes: &mut Runes<'p>,
+        ancestors: bool,
+    ) -> Result<bool, PatternError> {
+        let c = &self.compiled[i];
+        if c.exception {
+            return Ok(false);
+        }
+        let hit = c.matcher.matches_as(path, runes).map_err(|e| self.pattern_error(c, e, path))?;
+        Ok(hit || (ancestors && self.any_ancestor_matches(c, path)))
     }
 
     /// Indices of the rules of the given kind (exceptions or not) that could
