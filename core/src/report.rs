@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::eval::{NodeState, Totals, Transfer, TransferOptions, transfer};
+use crate::eval::{NodeState, Scope, Totals, Transfer, TransferOptions, transfer, walk};
 use crate::ignore::RuleSet;
 use crate::tree::{ContextTree, EntryKind, NodeId, ROOT};
 
@@ -31,6 +31,10 @@ pub struct IgnoreReport {
     pub file: Option<String>,
     /// Each rule and what it does in this context.
     pub rules: Vec<RuleReport>,
+    /// Lines of rules whose saving was not computed (reported as 0): the
+    /// summary bounds the work spent on savings, see [`SAVINGS_BUDGET`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub savings_not_computed: Vec<usize>,
 }
 
 /// One rule's effect.
@@ -307,7 +311,16 @@ pub fn build_report(
         }
         transfer(tree, &TransferOptions { rules: set, follow_paths: follow.as_deref() })
     };
-    let main = run(rules);
+    let mut roots = Vec::new();
+    let main = match rules {
+        Some(set) if !unused => walk(
+            tree,
+            &TransferOptions { rules: Some(set), follow_paths: follow.as_deref() },
+            Scope::All,
+            Some(&mut roots),
+        ),
+        _ => run(rules),
+    };
     let (mut all_bytes, all_files) = tree_totals(tree);
     if tree.has_uncertainty() {
         all_bytes += std::iter::once(ROOT).chain(tree.walk()).map(|id| tree.unlisted(id).0).sum::<u64>();
@@ -321,6 +334,7 @@ pub fn build_report(
         files: all_files.saturating_sub(context.files),
     };
     let mut rule_reports = Vec::new();
+    let mut not_computed = Vec::new();
     if let Some(set) = rules {
         let decided = deciding_rules(tree, &main);
         let mut per_rule = vec![(0u64, 0u64); set.rules().len()];
@@ -338,21 +352,27 @@ pub fn build_report(
                 per_rule[r as usize].1 += tree.size(id);
             }
         }
+        let opts = TransferOptions { rules: None, follow_paths: follow.as_deref() };
+        let naive = |s: &RuleSet| -> (i64, i64) {
+            let t = run(Some(s));
+            // Compare like with like: the same estimate as `context.bytes`.
+            let mut without = ContextReport::from(t.totals);
+            if tree.has_uncertainty() && !unused {
+                apply_bounds(tree, Some(s), &t, &mut without);
+            }
+            (without.bytes as i64 - context.bytes as i64, t.totals.files as i64 - context.files as i64)
+        };
+        let savings = if unused {
+            // Nothing is sent, with or without any rule.
+            vec![Some((0, 0)); set.rules().len()]
+        } else {
+            rule_savings(tree, set, &opts, &main, &roots, naive)
+        };
         for (i, rule) in set.rules().iter().enumerate() {
-            let mut without = set.file().clone();
-            without.rules.remove(i);
-            let (saving_bytes, saving_files) = match RuleSet::new(without) {
-                Ok(s) => {
-                    let t = run(Some(&s));
-                    // Compare like with like: the same estimate as `context.bytes`.
-                    let mut without = ContextReport::from(t.totals);
-                    if tree.has_uncertainty() {
-                        apply_bounds(tree, Some(&s), &t, &mut without);
-                    }
-                    (without.bytes as i64 - context.bytes as i64, t.totals.files as i64 - context.files as i64)
-                }
-                Err(_) => (0, 0),
-            };
+            let (saving_bytes, saving_files) = savings[i].unwrap_or_else(|| {
+                not_computed.push(rule.line);
+                (0, 0)
+            });
             rule_reports.push(RuleReport {
                 line: rule.line,
                 text: rule.text.clone(),
@@ -368,12 +388,142 @@ pub fn build_report(
     let report = Report {
         context,
         excluded,
-        ignore: IgnoreReport { source, file, rules: rule_reports },
+        ignore: IgnoreReport { source, file, rules: rule_reports, savings_not_computed: not_computed },
         transfer: transfer_info,
         wire: wire(tree, &main),
         error: main.error.as_ref().map(|e| e.to_string()),
     };
     (report, main)
+}
+
+/// Work the per-rule savings of one report may take beyond the main walk,
+/// in node evaluations times rules: this many, or 20 main walks if more.
+/// Past it, further savings that need a walk are left out (and listed in
+/// [`IgnoreReport::savings_not_computed`]) rather than hanging the summary.
+pub const SAVINGS_BUDGET: u64 = 200_000_000;
+
+/// Each rule's saving, `None` where the budget ran out. `naive` evaluates a
+/// set in full (the definition); everything else is an exact shortcut:
+///
+/// * A rule that hit no node in the main walk changes no verdict there, so
+///   without it the walk decides every node it visited alike. Only pruning
+///   can differ, and only by dropping an exception: the walk then skips more
+///   excluded directories, which changes nothing unless something inside an
+///   excluded directory was sent.
+/// * A rule that hit nodes changes verdicts only there and below (hits are
+///   inherited), so only those subtrees are walked again, and each one's
+///   sent files are swapped for the main walk's. Hard links (which name is
+///   sent first depends on the whole walk), inexact sizes (the estimate
+///   depends on directory states) and a change in pruning fall back to the
+///   full walk.
+fn rule_savings(
+    tree: &ContextTree,
+    set: &RuleSet,
+    opts: &TransferOptions<'_>,
+    main: &Transfer,
+    roots: &[(NodeId, u32)],
+    naive: impl Fn(&RuleSet) -> (i64, i64),
+) -> Vec<Option<(i64, i64)>> {
+    let n = set.rules().len();
+    let compiled = set.compiled_len();
+    let mut out = vec![Some((0, 0)); n];
+    let per_walk = (tree.len() as u64).saturating_mul(compiled as u64).max(1);
+    let mut budget = SAVINGS_BUDGET.max(per_walk.saturating_mul(20));
+    let mut spend = |cost: u64| -> bool {
+        let ok = budget >= cost;
+        budget = budget.saturating_sub(cost);
+        ok
+    };
+    if main.error.is_some() {
+        // The walk stops at the error: every saving is a walk of its own.
+        for (i, slot) in out.iter_mut().enumerate() {
+            *slot = spend(per_walk).then(|| naive(&set.without(i)));
+        }
+        return out;
+    }
+    let kept = set.pruning_kept_without();
+    let sent_in_excluded = (1..tree.len() as NodeId).any(|id| main.verdict(id).state == NodeState::SentForDescendant);
+    let exact_tree = !tree.has_uncertainty() && (1..tree.len() as NodeId).all(|id| tree.link_group(id) == 0);
+    let mut by_rule: Vec<Vec<NodeId>> = vec![Vec::new(); compiled];
+    for &(id, c) in roots {
+        by_rule[c as usize].push(id);
+    }
+    // What the main walk sends below each node (files, bytes).
+    let mut below: Vec<(u64, u64, u64)> = Vec::new();
+    let mut marks: Vec<u32> = Vec::new();
+    for (c, hit) in by_rule.iter().enumerate() {
+        let i = set.rule_of(c);
+        let without = || set.without(i);
+        if hit.is_empty() {
+            if kept[c] || !sent_in_excluded {
+                continue;
+            }
+            out[i] = spend(per_walk).then(|| naive(&without()));
+            continue;
+        }
+        if !kept[c] || !exact_tree {
+            out[i] = spend(per_walk).then(|| naive(&without()));
+            continue;
+        }
+        if below.is_empty() {
+            below = sent_below(tree, main);
+            marks = vec![0; tree.len()];
+        }
+        let (path, root) = (2 * c as u32 + 1, 2 * c as u32 + 2);
+        let mut cost = 0u64;
+        for &r in hit {
+            marks[r as usize] = root;
+            cost += below[r as usize].2;
+            let mut cur = r;
+            while cur != ROOT {
+                cur = tree.parent(cur);
+                if marks[cur as usize] == path {
+                    break;
+                }
+                marks[cur as usize] = path;
+                cost += 1;
+            }
+        }
+        if !spend(cost.saturating_mul(compiled as u64)) {
+            out[i] = None;
+            continue;
+        }
+        let s = without();
+        let t = walk(
+            tree,
+            &TransferOptions { rules: Some(&s), ..*opts },
+            Scope::Marked { marks: &marks, path, root },
+            None,
+        );
+        if t.error.is_some() {
+            out[i] = spend(per_walk).then(|| naive(&s));
+            continue;
+        }
+        let (files, bytes) =
+            hit.iter().fold((0u64, 0u64), |(f, b), &r| (f + below[r as usize].0, b + below[r as usize].1));
+        out[i] = Some((t.totals.file_bytes as i64 - bytes as i64, t.totals.files as i64 - files as i64));
+    }
+    out
+}
+
+/// Files and bytes the transfer sends with data in each node's subtree, and
+/// the subtree's size.
+fn sent_below(tree: &ContextTree, t: &Transfer) -> Vec<(u64, u64, u64)> {
+    let mut below = vec![(0u64, 0u64, 1u64); tree.len()];
+    for e in &t.entries {
+        if matches!(e.kind, crate::eval::SentKind::File) {
+            below[e.node as usize] = (1, tree.size(e.node), 1);
+        }
+    }
+    let order: Vec<NodeId> = tree.walk().collect();
+    for &id in order.iter().rev() {
+        let p = tree.parent(id) as usize;
+        let (f, b, n) = below[id as usize];
+        below[p].0 += f;
+        below[p].1 += b;
+        below[p].2 += n;
+    }
+    below
 }
 
 /// Total file bytes below each directory that the transfer sends, and the

@@ -303,8 +303,12 @@ pub fn classic_build(tree: &ContextTree, opts: &ClassicOptions<'_>) -> ClassicBu
 }
 
 fn validate(tree: &ContextTree, set: &RuleSet, unreadable: &[Vec<u8>]) -> Option<ClassicError> {
-    let mut stack: Vec<(NodeId, usize)> = vec![(ROOT, 0)];
-    while let Some((dir, i)) = stack.last_mut() {
+    // Each directory's "matched here or above" rules thread down to its
+    // children, so no ancestor is matched twice.
+    let mut stack: Vec<(NodeId, usize, usize, MatchInfo)> = vec![(ROOT, 0, 0, MatchInfo::default())];
+    let mut path: Vec<u8> = Vec::new();
+    let mut below = MatchInfo::default();
+    while let Some((dir, i, len, _)) = stack.last_mut() {
         let kids = tree.children(*dir);
         if *i >= kids.len() {
             stack.pop();
@@ -312,8 +316,15 @@ fn validate(tree: &ContextTree, set: &RuleSet, unreadable: &[Vec<u8>]) -> Option
         }
         let id = kids[*i];
         *i += 1;
-        let path = tree.path(id);
-        match set.matches_or_parent(&path) {
+        let (at_root, base) = (*dir == ROOT, *len);
+        path.truncate(base);
+        if !at_root {
+            path.push(b'/');
+        }
+        path.extend_from_slice(tree.name(id));
+        let is_dir = tree.kind(id) == EntryKind::Dir;
+        let parent = if at_root { None } else { stack.last().map(|f| &f.3) };
+        match set.or_parent_step(&path, parent, is_dir.then_some(&mut below)) {
             Err(e) => {
                 return Some(ClassicError {
                     stage: "validate",
@@ -331,8 +342,8 @@ fn validate(tree: &ContextTree, set: &RuleSet, unreadable: &[Vec<u8>]) -> Option
                 message: format!("checking context: no permission to read from '{}'", lossy(&path)),
             });
         }
-        if tree.kind(id) == EntryKind::Dir {
-            stack.push((id, 0));
+        if is_dir {
+            stack.push((id, 0, path.len(), std::mem::take(&mut below)));
         }
     }
     None
@@ -350,8 +361,10 @@ fn tar_walk(tree: &ContextTree, set: &RuleSet, out: &mut ClassicBuild) {
         })
         .collect();
     let mut seen_inodes: HashMap<u64, Vec<u8>> = HashMap::new();
-    let mut stack: Vec<(NodeId, usize, MatchInfo)> = vec![(ROOT, 0, MatchInfo::default())];
-    while let Some((dir, i, _)) = stack.last_mut() {
+    let mut stack: Vec<(NodeId, usize, usize, MatchInfo)> = vec![(ROOT, 0, 0, MatchInfo::default())];
+    let mut path: Vec<u8> = Vec::new();
+    let mut hits = MatchInfo::default();
+    while let Some((dir, i, len, _)) = stack.last_mut() {
         let kids = tree.children(*dir);
         if *i >= kids.len() {
             stack.pop();
@@ -359,25 +372,30 @@ fn tar_walk(tree: &ContextTree, set: &RuleSet, out: &mut ClassicBuild) {
         }
         let id = kids[*i];
         *i += 1;
-        let at_root = *dir == ROOT;
-        let parent = if at_root { None } else { stack.last().map(|f| &f.2) };
-        let path = tree.path(id);
-        let verdict = match set.verdict(&path, parent) {
-            Ok(v) => v,
+        let (at_root, base) = (*dir == ROOT, *len);
+        path.truncate(base);
+        if !at_root {
+            path.push(b'/');
+        }
+        path.extend_from_slice(tree.name(id));
+        let parent = if at_root { None } else { stack.last().map(|f| &f.3) };
+        let excluded = match set.evaluate(&path, parent, &mut hits) {
+            Ok(d) => d.excluded,
             Err(e) => {
                 out.tar_walk_error = Some(format!("error matching {}: {e}", lossy(&path)));
                 return;
             }
         };
         let is_dir = tree.kind(id) == EntryKind::Dir;
-        if verdict.excluded {
+        if excluded {
             if !is_dir || !set.has_exceptions() {
                 continue;
             }
-            let mut dir_slash = path.clone();
-            dir_slash.push(b'/');
-            if exceptions.iter().any(|e| e.starts_with(&dir_slash)) {
-                stack.push((id, 0, verdict.info));
+            path.push(b'/');
+            let enter = exceptions.iter().any(|e| e.starts_with(&path));
+            path.pop();
+            if enter {
+                stack.push((id, 0, path.len(), std::mem::take(&mut hits)));
             }
             continue;
         }
@@ -413,7 +431,7 @@ fn tar_walk(tree: &ContextTree, set: &RuleSet, out: &mut ClassicBuild) {
             linkname: (!linkname.is_empty()).then(|| lossy(&linkname)),
         });
         if is_dir {
-            stack.push((id, 0, verdict.info));
+            stack.push((id, 0, path.len(), std::mem::take(&mut hits)));
         }
     }
 }

@@ -157,17 +157,43 @@ struct Frame {
     exclude: MatchInfo,
     include: MatchInfo,
     called: bool,
+    /// Whether everything below is in scope.
+    all: bool,
+}
+
+/// Which part of the tree a walk evaluates.
+#[derive(Clone, Copy)]
+pub(crate) enum Scope<'s> {
+    /// Everything, as BuildKit does.
+    All,
+    /// Only nodes with `marks[id] == root` (and everything below them) and
+    /// the directories leading to them (`marks[id] == path`); the rest is
+    /// neither evaluated nor counted, and no per-node verdicts are kept.
+    Marked { marks: &'s [u32], path: u32, root: u32 },
 }
 
 /// Walks `tree` as BuildKit's client does and returns what it sends.
 pub fn transfer(tree: &ContextTree, opts: &TransferOptions<'_>) -> Transfer {
+    walk(tree, opts, Scope::All, None)
+}
+
+/// [`transfer`], optionally limited to a [`Scope`], and optionally recording
+/// in `hit_roots` each (node, compiled exclude rule) where the rule hit the
+/// node but not its parent.
+pub(crate) fn walk(
+    tree: &ContextTree,
+    opts: &TransferOptions<'_>,
+    scope: Scope<'_>,
+    mut hit_roots: Option<&mut Vec<(NodeId, u32)>>,
+) -> Transfer {
     debug_assert!(tree.is_finished(), "ContextTree::finish must run before evaluation");
+    let full = matches!(scope, Scope::All);
     let mut out = Transfer {
         entries: Vec::new(),
         totals: Totals::default(),
         error: None,
         include_patterns: None,
-        verdicts: vec![UNVISITED; tree.len()],
+        verdicts: if full { vec![UNVISITED; tree.len()] } else { Vec::new() },
     };
     let includes = match opts.follow_paths {
         Some(paths) => include_patterns(tree, paths),
@@ -190,8 +216,16 @@ pub fn transfer(tree: &ContextTree, opts: &TransferOptions<'_>) -> Transfer {
     let exception_prefixes = excludes.and_then(RuleSet::exception_prefixes);
 
     let mut first_of_group: std::collections::HashMap<u64, NodeId> = std::collections::HashMap::new();
-    let mut stack =
-        vec![Frame { dir: ROOT, next: 0, exclude: MatchInfo::default(), include: MatchInfo::default(), called: true }];
+    let mut stack = vec![Frame {
+        dir: ROOT,
+        next: 0,
+        exclude: MatchInfo::default(),
+        include: MatchInfo::default(),
+        called: true,
+        all: full,
+    }];
+    let mut leaf_exclude = MatchInfo::default();
+    let mut leaf_include = MatchInfo::default();
     let mut path: Vec<u8> = Vec::new();
     let mut path_lens: Vec<usize> = vec![0];
 
@@ -201,16 +235,27 @@ pub fn transfer(tree: &ContextTree, opts: &TransferOptions<'_>) -> Transfer {
             let done = stack.pop().expect("non-empty");
             path_lens.pop();
             path.truncate(*path_lens.last().unwrap_or(&0));
-            if done.dir != ROOT && !done.called {
-                let v = &mut out.verdicts[done.dir as usize];
-                if v.state == NodeState::Sent {
-                    v.state = NodeState::Empty;
-                }
+            if done.dir != ROOT
+                && !done.called
+                && let Some(v) = out.verdicts.get_mut(done.dir as usize)
+                && v.state == NodeState::Sent
+            {
+                v.state = NodeState::Empty;
             }
             continue;
         }
         let id = kids[top.next];
         top.next += 1;
+        let mut all = top.all;
+        if let Scope::Marked { marks, path, root } = scope
+            && !all
+        {
+            match marks.get(id as usize) {
+                Some(&m) if m == root => all = true,
+                Some(&m) if m == path => {}
+                _ => continue,
+            }
+        }
         let parent_exclude = &top.exclude;
         let parent_include = &top.include;
         let is_root_level = top.dir == ROOT;
@@ -228,10 +273,11 @@ pub fn transfer(tree: &ContextTree, opts: &TransferOptions<'_>) -> Transfer {
         let mut child_include = MatchInfo::default();
         if let Some(inc) = &include_set {
             let parent = (!is_root_level).then_some(parent_include);
-            match if is_dir { inc.verdict(&path, parent) } else { inc.leaf_verdict(&path, parent) } {
+            let hits = if is_dir { &mut child_include } else { &mut leaf_include };
+            match inc.evaluate(&path, parent, hits) {
                 Err(e) => {
                     verdict.state = NodeState::Error;
-                    out.verdicts[id as usize] = verdict;
+                    set_verdict(&mut out, id, verdict);
                     out.error = Some(TransferError::Include(e));
                     break;
                 }
@@ -243,13 +289,12 @@ pub fn transfer(tree: &ContextTree, opts: &TransferOptions<'_>) -> Transfer {
                             && !has_prefix_below(prefixes, &path)
                         {
                             verdict.state = NodeState::NotFollowed;
-                            out.verdicts[id as usize] = verdict;
+                            set_verdict(&mut out, id, verdict);
                             continue;
                         }
                         skip = true;
                         verdict.state = NodeState::NotFollowed;
                     }
-                    child_include = v.info;
                 }
             }
         }
@@ -257,27 +302,30 @@ pub fn transfer(tree: &ContextTree, opts: &TransferOptions<'_>) -> Transfer {
         let mut child_exclude = MatchInfo::default();
         if let Some(exc) = excludes {
             let parent = (!is_root_level).then_some(parent_exclude);
-            match if is_dir { exc.verdict(&path, parent) } else { exc.leaf_verdict(&path, parent) } {
+            let hits = if is_dir { &mut child_exclude } else { &mut leaf_exclude };
+            match exc.evaluate(&path, parent, hits) {
                 Err(e) => {
                     verdict.state = NodeState::Error;
-                    out.verdicts[id as usize] = verdict;
+                    set_verdict(&mut out, id, verdict);
                     out.error = Some(TransferError::Exclude(e));
                     break;
                 }
                 Ok(v) => {
+                    if let Some(rec) = hit_roots.as_deref_mut() {
+                        rec.extend(hits.new_hits(parent).map(|r| (id, r as u32)));
+                    }
                     verdict.rule = v.decided_by.map(|r| r as u32);
                     verdict.inherited = v.inherited;
                     verdict.excluded = v.excluded;
                     if v.excluded {
                         if is_dir && !exc.enters_excluded_dir(exception_prefixes.as_deref(), &path) {
                             verdict.state = NodeState::Pruned;
-                            out.verdicts[id as usize] = verdict;
+                            set_verdict(&mut out, id, verdict);
                             continue;
                         }
                         skip = true;
                         verdict.state = NodeState::Excluded;
                     }
-                    child_exclude = v.info;
                 }
             }
         }
@@ -288,22 +336,30 @@ pub fn transfer(tree: &ContextTree, opts: &TransferOptions<'_>) -> Transfer {
             for f in stack.iter_mut().skip(1) {
                 if !f.called {
                     f.called = true;
-                    out.verdicts[f.dir as usize].state = NodeState::SentForDescendant;
+                    if let Some(v) = out.verdicts.get_mut(f.dir as usize) {
+                        v.state = NodeState::SentForDescendant;
+                    }
                     record(&mut out, tree, f.dir, &mut first_of_group);
                 }
             }
-            out.verdicts[id as usize] = verdict;
+            set_verdict(&mut out, id, verdict);
             record(&mut out, tree, id, &mut first_of_group);
         } else {
-            out.verdicts[id as usize] = verdict;
+            set_verdict(&mut out, id, verdict);
         }
         if is_dir {
             let len = path.len();
             path_lens.push(len);
-            stack.push(Frame { dir: id, next: 0, exclude: child_exclude, include: child_include, called: !skip });
+            stack.push(Frame { dir: id, next: 0, exclude: child_exclude, include: child_include, called: !skip, all });
         }
     }
     out
+}
+
+fn set_verdict(out: &mut Transfer, id: NodeId, v: NodeVerdict) {
+    if let Some(slot) = out.verdicts.get_mut(id as usize) {
+        *slot = v;
+    }
 }
 
 fn record(

@@ -12,7 +12,10 @@ mod goregex;
 pub(crate) mod gostr;
 mod pattern;
 
+use std::sync::Arc;
+
 use pattern::Matcher;
+pub(crate) use pattern::Runes;
 pub(crate) use pattern::is_regexp;
 use serde::Serialize;
 
@@ -190,7 +193,8 @@ struct Compiled {
     /// The cleaned pattern without `!`.
     cleaned: Vec<u8>,
     exception: bool,
-    matcher: Matcher,
+    /// Shared by the sets [`RuleSet::without`] derives: nothing is compiled twice.
+    matcher: Arc<Matcher>,
     /// Index into [`IgnoreFile::rules`].
     rule: usize,
 }
@@ -204,10 +208,74 @@ pub struct RuleSet {
 }
 
 /// Per-directory memory of which rules hit it (patternmatcher's `MatchInfo`),
-/// threaded from a directory to its children.
+/// threaded from a directory to its children. A bitset: up to 64 rules it
+/// lives inline, without touching the heap.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MatchInfo {
-    hits: Vec<bool>,
+    /// Rules covered; 0 for "no memory" (the context root's children).
+    len: usize,
+    small: u64,
+    /// The words when `len > 64`.
+    big: Vec<u64>,
+}
+
+impl MatchInfo {
+    fn reset(&mut self, len: usize) {
+        self.len = len;
+        self.small = 0;
+        if len > 64 {
+            self.big.clear();
+            self.big.resize(len.div_ceil(64), 0);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether rule `i` (a compiled index) hit.
+    pub(crate) fn get(&self, i: usize) -> bool {
+        if i >= self.len {
+            false
+        } else if self.len <= 64 {
+            self.small >> i & 1 == 1
+        } else {
+            self.big[i / 64] >> (i % 64) & 1 == 1
+        }
+    }
+
+    fn set(&mut self, i: usize) {
+        if self.len <= 64 {
+            self.small |= 1 << i;
+        } else {
+            self.big[i / 64] |= 1 << (i % 64);
+        }
+    }
+
+    /// The rules that hit here but not in `parent` (all hits without one).
+    pub(crate) fn new_hits<'a>(&'a self, parent: Option<&'a MatchInfo>) -> impl Iterator<Item = usize> + 'a {
+        let words: &[u64] = if self.len <= 64 { std::slice::from_ref(&self.small) } else { &self.big };
+        let parent = parent.filter(|p| p.len == self.len);
+        words.iter().enumerate().flat_map(move |(w, &bits)| {
+            let old = parent.map_or(0, |p| if p.len <= 64 { p.small } else { p.big[w] });
+            let mut fresh = bits & !old;
+            std::iter::from_fn(move || {
+                (fresh != 0).then(|| {
+                    let b = fresh.trailing_zeros() as usize;
+                    fresh &= fresh - 1;
+                    w * 64 + b
+                })
+            })
+        })
+    }
+}
+
+/// What one path's evaluation decided, besides its hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Decision {
+    pub(crate) excluded: bool,
+    pub(crate) decided_by: Option<usize>,
+    pub(crate) inherited: bool,
 }
 
 /// The threaded verdict of one path and why.
@@ -230,7 +298,7 @@ impl Verdict {
     pub fn info_hits(&self, rule: usize) -> bool {
         // ReadAll never yields a pattern New would skip, so rule and
         // compiled indices coincide.
-        self.info.hits.get(rule).copied().unwrap_or(false)
+        self.info.get(rule)
     }
 }
 
@@ -258,7 +326,7 @@ impl RuleSet {
                 return Err(IgnoreError::BadPattern { line: rule.line, pattern: lossy(&body) });
             }
             has_exceptions |= exception;
-            compiled.push(Compiled { matcher: Matcher::compile(&body), cleaned: body, exception, rule: idx });
+            compiled.push(Compiled { matcher: Arc::new(Matcher::compile(&body)), cleaned: body, exception, rule: idx });
         }
         Ok(RuleSet { file, compiled, has_exceptions })
     }
@@ -297,6 +365,24 @@ impl RuleSet {
             });
         }
         RuleSet::new(file)
+    }
+
+    /// The set without rule `i` (index into [`RuleSet::rules`]): what
+    /// [`RuleSet::new`] gives for the file without that line, sharing the
+    /// compiled patterns instead of compiling them again.
+    pub fn without(&self, i: usize) -> RuleSet {
+        let mut file = self.file.clone();
+        if i < file.rules.len() {
+            file.rules.remove(i);
+        }
+        let compiled: Vec<Compiled> = self
+            .compiled
+            .iter()
+            .filter(|c| c.rule != i)
+            .map(|c| Compiled { rule: if c.rule > i { c.rule - 1 } else { c.rule }, ..c.clone() })
+            .collect();
+        let has_exceptions = compiled.iter().any(|c| c.exception);
+        RuleSet { file, compiled, has_exceptions }
     }
 
     /// The deprecated one-level verdict (`PatternMatcher.Matches`) the
@@ -380,33 +466,56 @@ impl RuleSet {
     }
 
     fn verdict_inner(&self, path: &[u8], parent: Option<&MatchInfo>, keep: bool) -> Result<Verdict, PatternError> {
-        let parent_hits = parent.map(|p| p.hits.as_slice()).filter(|h| !h.is_empty());
-        let mut hits = if keep { vec![false; self.compiled.len()] } else { Vec::new() };
-        let mut excluded = false;
-        let mut decided_by = None;
-        let mut inherited = false;
+        let mut info = MatchInfo::default();
+        let d = self.evaluate(path, parent, &mut info)?;
+        if !keep {
+            info = MatchInfo::default();
+        }
+        Ok(Verdict { excluded: d.excluded, decided_by: d.decided_by, inherited: d.inherited, info })
+    }
+
+    /// The threaded verdict, writing the path's hits into `hits` (reused
+    /// between calls, so a walk allocates nothing per leaf).
+    pub(crate) fn evaluate(
+        &self,
+        path: &[u8],
+        parent: Option<&MatchInfo>,
+        hits: &mut MatchInfo,
+    ) -> Result<Decision, PatternError> {
+        let parent = parent.filter(|h| !h.is_empty());
+        hits.reset(self.compiled.len());
+        let mut runes = Runes::new(path);
+        let mut d = Decision { excluded: false, decided_by: None, inherited: false };
         for (i, c) in self.compiled.iter().enumerate() {
-            let mut hit = parent_hits.is_some_and(|h| h[i]);
+            let mut hit = parent.is_some_and(|h| h.get(i));
             let from_parent = hit;
             if !hit {
-                if c.exception != excluded {
+                if c.exception != d.excluded {
                     continue;
                 }
-                hit = c.matcher.matches(path).map_err(|e| self.pattern_error(c, e, path))?;
-                if !hit && parent_hits.is_none() {
+                hit = c.matcher.matches_as(path, &mut runes).map_err(|e| self.pattern_error(c, e, path))?;
+                if !hit && parent.is_none() {
                     hit = self.any_ancestor_matches(c, path);
                 }
             }
-            if keep {
-                hits[i] = hit;
-            }
             if hit {
-                excluded = !c.exception;
-                decided_by = Some(c.rule);
-                inherited = from_parent;
+                hits.set(i);
+                d.excluded = !c.exception;
+                d.decided_by = Some(c.rule);
+                d.inherited = from_parent;
             }
         }
-        Ok(Verdict { excluded, decided_by, inherited, info: MatchInfo { hits } })
+        Ok(d)
+    }
+
+    /// Number of compiled rules (the bits of a [`MatchInfo`]).
+    pub(crate) fn compiled_len(&self) -> usize {
+        self.compiled.len()
+    }
+
+    /// Index into [`RuleSet::rules`] of compiled rule `i`.
+    pub(crate) fn rule_of(&self, i: usize) -> usize {
+        self.compiled[i].rule
     }
 
     /// The threaded verdict of `path`, computed through each of its ancestor
@@ -443,11 +552,12 @@ impl RuleSet {
     pub fn matches_or_parent(&self, path: &[u8]) -> Result<(bool, Option<usize>), PatternError> {
         let mut excluded = false;
         let mut decided = None;
+        let mut runes = Runes::new(path);
         for c in &self.compiled {
             if c.exception != excluded {
                 continue;
             }
-            let mut hit = c.matcher.matches(path).map_err(|e| self.pattern_error(c, e, path))?;
+            let mut hit = c.matcher.matches_as(path, &mut runes).map_err(|e| self.pattern_error(c, e, path))?;
             if !hit {
                 hit = self.any_ancestor_matches(c, path);
             }
@@ -457,6 +567,69 @@ impl RuleSet {
             }
         }
         Ok((excluded, decided))
+    }
+
+    /// [`matches_or_parent`](Self::matches_or_parent) in a walk: `parent` is
+    /// what the parent directory's call wrote to `below` (`None` at the
+    /// context root), so no ancestor is matched again. With `below`, writes
+    /// the rules that match the path or an ancestor, for its children.
+    ///
+    /// Exact: a rule's ancestor hits are the rules that matched an ancestor
+    /// directly (errors count as no match, as Docker ignores them), and a
+    /// rule that hit an ancestor compiled, so consulting it cannot fail.
+    pub(crate) fn or_parent_step(
+        &self,
+        path: &[u8],
+        parent: Option<&MatchInfo>,
+        mut below: Option<&mut MatchInfo>,
+    ) -> Result<(bool, Option<usize>), PatternError> {
+        let mut excluded = false;
+        let mut decided = None;
+        let mut runes = Runes::new(path);
+        if let Some(b) = below.as_deref_mut() {
+            b.reset(self.compiled.len());
+        }
+        for (i, c) in self.compiled.iter().enumerate() {
+            let consulted = c.exception == excluded;
+            let hit = if parent.is_some_and(|p| p.get(i)) {
+                true
+            } else if consulted {
+                c.matcher.matches_as(path, &mut runes).map_err(|e| self.pattern_error(c, e, path))?
+            } else if below.is_some() {
+                c.matcher.matches_as(path, &mut runes).unwrap_or(false)
+            } else {
+                false
+            };
+            if hit {
+                if let Some(b) = below.as_deref_mut() {
+                    b.set(i);
+                }
+                if consulted {
+                    excluded = !c.exception;
+                    decided = Some(c.rule);
+                }
+            }
+        }
+        Ok((excluded, decided))
+    }
+
+    /// Whether compiled rule `i`, alone in a set and consulted on `path`,
+    /// hits it: its own match, or with `ancestors` (the walk's first level,
+    /// without parent memory) a match of an ancestor, errors there ignored.
+    /// An exception alone is never consulted.
+    pub(crate) fn lone_rule_hits<'p>(
+        &self,
+        i: usize,
+        path: &'p [u8],
+        runes: &mut Runes<'p>,
+        ancestors: bool,
+    ) -> Result<bool, PatternError> {
+        let c = &self.compiled[i];
+        if c.exception {
+            return Ok(false);
+        }
+        let hit = c.matcher.matches_as(path, runes).map_err(|e| self.pattern_error(c, e, path))?;
+        Ok(hit || (ancestors && self.any_ancestor_matches(c, path)))
     }
 
     /// Indices of the rules of the given kind (exceptions or not) that could
@@ -501,6 +674,38 @@ impl RuleSet {
         prefixes(self.compiled.iter().filter(|c| c.exception).map(|c| c.cleaned.as_slice()))
     }
 
+    /// For each compiled rule: whether removing it leaves the walk's pruning
+    /// of excluded directories ([`RuleSet::enters_excluded_dir`]) as is.
+    /// Always for a normal rule; for an exception, when another exception
+    /// remains and the prefix test does not change.
+    pub(crate) fn pruning_kept_without(&self) -> Vec<bool> {
+        let trimmed = |c: &Compiled| prefixes(std::iter::once(c.cleaned.as_slice())).map(|mut v| v.remove(0));
+        let exceptions: Vec<Option<Vec<u8>>> = self.compiled.iter().filter(|c| c.exception).map(trimmed).collect();
+        let wild = exceptions.iter().filter(|p| p.is_none()).count();
+        let mut count: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+        for p in exceptions.iter().flatten() {
+            *count.entry(p.as_slice()).or_default() += 1;
+        }
+        let mut exc = exceptions.iter();
+        self.compiled
+            .iter()
+            .map(|c| {
+                if !c.exception {
+                    return true;
+                }
+                if exceptions.len() == 1 {
+                    return false;
+                }
+                match exc.next().expect("one per exception") {
+                    // Still no prefix test if another wildcard exception remains.
+                    None => wild > 1,
+                    // With a wildcard exception there is no prefix test at all.
+                    Some(p) => wild > 0 || count[p.as_slice()] > 1,
+                }
+            })
+            .collect()
+    }
+
     /// Includes patterns (FollowPaths) use the non-exception patterns instead.
     pub(crate) fn inclusion_prefixes(&self) -> Option<Vec<Vec<u8>>> {
         prefixes(self.compiled.iter().filter(|c| !c.exception).map(|c| c.cleaned.as_slice()))
@@ -525,4 +730,54 @@ fn prefixes<'a>(patterns: impl Iterator<Item = &'a [u8]>) -> Option<Vec<Vec<u8>>
         out.push(v);
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The threaded "or parent" verdict agrees with the one matching every
+    /// ancestor, on every path of a small tree, for sets mixing exceptions,
+    /// `**`, classes and a lazily failing pattern.
+    #[test]
+    fn or_parent_step_agrees_with_matches_or_parent() {
+        let paths: &[&[u8]] = &[
+            b"a",
+            b"a/b",
+            b"a/b/c.txt",
+            b"a/b/d",
+            b"a/b/d/e.md",
+            b"a/x.md",
+            b"docs",
+            b"docs/README.md",
+            b"docs/sub",
+            b"docs/sub/README.md",
+            b"src",
+            b"src/main.rs",
+            b"src/target",
+            b"src/target/x",
+        ];
+        let sets: &[&[&str]] = &[
+            &["a", "!a/b/c.txt"],
+            &["**/*.md", "!docs/README.md", "docs"],
+            &["a/b", "!a/b/d", "a/b/d/*.md"],
+            &["**/target", "!src/target/x", "*/b"],
+            &["src", "!src/[m]*", "x{1"],
+            &["docs/sub", "!docs", "docs/*"],
+        ];
+        for pats in sets {
+            let set = RuleSet::from_patterns(pats).unwrap();
+            let mut infos: std::collections::HashMap<&[u8], MatchInfo> = std::collections::HashMap::new();
+            for &p in paths {
+                let parent = p.iter().rposition(|&b| b == b'/').map(|i| &infos[&p[..i]]);
+                let mut below = MatchInfo::default();
+                let got = set.or_parent_step(p, parent, Some(&mut below));
+                let leaf = set.or_parent_step(p, parent, None);
+                let want = set.matches_or_parent(p);
+                assert_eq!(got, want, "{pats:?} {}", String::from_utf8_lossy(p));
+                assert_eq!(leaf, want, "{pats:?} {}", String::from_utf8_lossy(p));
+                infos.insert(p, below);
+            }
+        }
+    }
 }

@@ -3,6 +3,59 @@
 use super::goregex;
 use super::gostr::{decode_rune, lossy_runes};
 
+/// A regexp with the literal text every match must start and end with (as
+/// the regexp sees the path: invalid UTF-8 bytes read as U+FFFD). Most paths
+/// fail these byte tests, so the regexp rarely runs.
+#[derive(Debug, Clone)]
+pub(crate) struct Prefiltered {
+    prefix: String,
+    suffix: String,
+    re: regex::Regex,
+}
+
+/// The literal prefix and suffix a pattern's regexp requires, read from the
+/// pattern's runes as `compile` translates them. Conservative: `|` anywhere
+/// (an alternation, through patternmatcher's escaping bug) requires nothing;
+/// a `\` anywhere voids the suffix (`\Q` quotes even the final `$`); a
+/// literal right before `{` may be repeated or dropped (`a{0}`), so it is
+/// not required.
+fn required_literals(runes: &[char]) -> (String, String) {
+    if runes.contains(&'|') {
+        return (String::new(), String::new());
+    }
+    // Which runes reach the regexp as themselves; `**/` is one token.
+    let mut literal = vec![true; runes.len()];
+    let mut i = 0;
+    while i < runes.len() {
+        match runes[i] {
+            '*' if runes.get(i + 1) == Some(&'*') => {
+                literal[i] = false;
+                literal[i + 1] = false;
+                if runes.get(i + 2) == Some(&'/') {
+                    literal[i + 2] = false;
+                    i += 1;
+                }
+                i += 1;
+            }
+            '*' | '?' | '[' | ']' | '\\' | '{' | '}' | '^' => literal[i] = false,
+            _ => {}
+        }
+        i += 1;
+    }
+    let first = literal.iter().position(|&l| !l).unwrap_or(runes.len());
+    let mut prefix: Vec<char> = runes[..first].to_vec();
+    if runes.get(first) == Some(&'{') {
+        prefix.pop();
+    }
+    let suffix: String = if runes.contains(&'\\') {
+        String::new()
+    } else {
+        let last = literal.iter().rposition(|&l| !l).map_or(0, |i| i + 1);
+        runes[last..].iter().collect()
+    };
+    (prefix.into_iter().collect(), suffix)
+}
+
 /// How a pattern is tested, chosen exactly as Docker chooses (its fast paths
 /// are observable: `**foo` is a suffix test, `foo**` a prefix test).
 #[derive(Debug, Clone)]
@@ -13,8 +66,8 @@ pub(crate) enum Matcher {
     Prefix(Vec<u8>),
     /// The path ends with these bytes (or equals them without a leading `/`).
     Suffix(Vec<u8>),
-    /// Docker's Go regexp, translated.
-    Regex(Box<regex::Regex>),
+    /// Docker's Go regexp, translated, behind literal prefilters.
+    Regex(Box<Prefiltered>),
     /// The regexp does not compile in Go: consulting this pattern fails.
     Invalid(String),
 }
@@ -111,7 +164,10 @@ impl Matcher {
                 re.push('$');
                 match goregex::translate(&re) {
                     Ok(rust) => match regex::RegexBuilder::new(&rust).size_limit(1 << 24).build() {
-                        Ok(r) => Matcher::Regex(Box::new(r)),
+                        Ok(re) => {
+                            let (prefix, suffix) = required_literals(&runes);
+                            Matcher::Regex(Box::new(Prefiltered { prefix, suffix, re }))
+                        }
                         Err(e) => Matcher::Invalid(format!("{e}")),
                     },
                     Err(e) => Matcher::Invalid(e.0),
@@ -122,13 +178,38 @@ impl Matcher {
 
     /// Whether `path` (relative, `/`-separated) matches; `Err` carries Go's complaint.
     pub(crate) fn matches(&self, path: &[u8]) -> Result<bool, &str> {
+        self.matches_as(path, &mut Runes::new(path))
+    }
+
+    /// [`matches`](Self::matches), with the path's regexp view shared
+    /// between the patterns consulted for one path.
+    pub(crate) fn matches_as<'p>(&self, path: &'p [u8], runes: &mut Runes<'p>) -> Result<bool, &str> {
         Ok(match self {
             Matcher::Exact(p) => path == p.as_slice(),
             Matcher::Prefix(p) => path.starts_with(p),
             Matcher::Suffix(s) => path.ends_with(s) || (s.first() == Some(&b'/') && path == &s[1..]),
-            Matcher::Regex(r) => r.is_match(&lossy_runes(path)),
+            Matcher::Regex(r) => {
+                let text = runes.get();
+                text.starts_with(r.prefix.as_str()) && text.ends_with(r.suffix.as_str()) && r.re.is_match(text)
+            }
             Matcher::Invalid(e) => return Err(e),
         })
+    }
+}
+
+/// A path as Go's regexp sees it, decoded on first use only.
+pub(crate) struct Runes<'p> {
+    path: &'p [u8],
+    text: Option<std::borrow::Cow<'p, str>>,
+}
+
+impl<'p> Runes<'p> {
+    pub(crate) fn new(path: &'p [u8]) -> Runes<'p> {
+        Runes { path, text: None }
+    }
+
+    fn get(&mut self) -> &str {
+        self.text.get_or_insert_with(|| lossy_runes(self.path))
     }
 }
 
@@ -175,6 +256,21 @@ mod tests {
         assert!(m("\\x41", "A"));
         assert!(m("\\pL", "é"));
         assert!(!m("*.go", "pkg/x.go"));
+    }
+
+    #[test]
+    fn prefilter_literals_are_required() {
+        let lits = |p: &str| super::required_literals(&p.chars().collect::<Vec<_>>());
+        let own = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(lits("**/*.pyc"), own("", ".pyc"));
+        assert_eq!(lits("services/*/bin"), own("services/", "/bin"));
+        assert_eq!(lits("x**/b.c"), own("x", "b.c"));
+        assert_eq!(lits("ab{2}c*"), own("a", ""));
+        assert_eq!(lits("x|y*"), own("", ""));
+        assert_eq!(lits("a*\\Qb"), own("a", ""));
+        assert!(m("x**/b.c", "xb.c"));
+        assert!(m("ab{0}c*", "acd"));
+        assert!(!m("**/*.pyc", "a/b.py"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::eval::{NodeState, TransferError};
-use crate::ignore::{MatchInfo, RuleSet};
+use crate::ignore::RuleSet;
 use crate::tree::{EntryKind, NodeId, ROOT};
 
 use super::catalog::{junk_of, under_test_dir};
@@ -61,27 +61,20 @@ fn special(c: u8) -> bool {
     b"*?[]\\{}|^".contains(&c)
 }
 
-struct Frame {
-    dir: NodeId,
-    next: usize,
-    info: Option<MatchInfo>,
-    len: usize,
-    depth: usize,
+/// Where a single pattern can match: below `start` (the directory its
+/// literal leading components name), down to `max_depth` components.
+struct Scan {
+    set: RuleSet,
+    start: NodeId,
+    max_depth: usize,
 }
 
-/// Where a single pattern matches in the whole tree (pruning ignored: this
-/// is about the pattern, not the walk). Matches are threaded like the walk's,
-/// so a directory match covers its subtree.
-pub(crate) fn pattern_hits(ctx: &Ctx<'_>, body: &[u8]) -> Hits {
-    let mut hits = Hits::default();
-    let Ok(set) = RuleSet::from_patterns(&[body]) else {
-        return hits;
-    };
+fn scan_of(ctx: &Ctx<'_>, body: &[u8]) -> Option<Scan> {
+    let set = RuleSet::from_patterns(&[body]).ok()?;
     let tree = ctx.tree;
     let comps: Vec<&[u8]> = body.split(|&b| b == b'/').collect();
     // Descend through the literal leading components directly.
     let mut start = ROOT;
-    let mut depth = 0;
     for c in &comps[..comps.len() - 1] {
         if c.is_empty() || c.iter().any(|&b| special(b)) {
             break;
@@ -92,19 +85,61 @@ pub(crate) fn pattern_hits(ctx: &Ctx<'_>, body: &[u8]) -> Hits {
         }
         p.extend_from_slice(c);
         match tree.lookup(&p) {
-            Some(id) if tree.kind(id) == EntryKind::Dir => {
-                start = id;
-                depth += 1;
-            }
-            _ => return hits,
+            Some(id) if tree.kind(id) == EntryKind::Dir => start = id,
+            _ => return None,
         }
     }
     // Without `**`, negated classes, escapes or alternation a pattern of n
     // components only matches paths of n components.
     let unbounded = body.windows(2).any(|w| w == b"**" || w == b"[^") || body.contains(&b'\\') || body.contains(&b'|');
     let max_depth = if unbounded { usize::MAX } else { comps.len() };
-    let mut path = tree.path(start);
-    let mut stack = vec![Frame { dir: start, next: 0, info: None, len: path.len(), depth }];
+    Some(Scan { set, start, max_depth })
+}
+
+struct Frame {
+    dir: NodeId,
+    next: usize,
+    len: usize,
+    depth: usize,
+    /// Patterns still looking below `dir` (no ancestor matched).
+    active: Vec<u32>,
+}
+
+/// Where each pattern matches in the whole tree (pruning ignored: this is
+/// about the pattern, not the walk): the top-most matches, each covering
+/// its subtree, as if each pattern were a rule set of its own. One walk
+/// serves all the patterns; each is tried only below the directory its
+/// literal leading components name and down to the depth it can reach.
+pub(crate) fn all_pattern_hits(ctx: &Ctx<'_>, bodies: &[&[u8]]) -> Vec<Hits> {
+    let tree = ctx.tree;
+    let mut hits = vec![Hits::default(); bodies.len()];
+    let scans: Vec<Option<Scan>> = bodies.iter().map(|b| scan_of(ctx, b)).collect();
+    // Patterns that start below each directory, and the directories leading to them.
+    let mut starts: std::collections::HashMap<NodeId, Vec<u32>> = std::collections::HashMap::new();
+    let mut leads = vec![false; tree.len()];
+    for (i, s) in scans.iter().enumerate() {
+        let Some(s) = s else { continue };
+        starts.entry(s.start).or_default().push(i as u32);
+        let mut cur = s.start;
+        while !leads[cur as usize] {
+            leads[cur as usize] = true;
+            if cur == ROOT {
+                break;
+            }
+            cur = tree.parent(cur);
+        }
+    }
+    let mut dead = vec![false; bodies.len()];
+    let reach = |active: &[u32], depth: usize| {
+        active.iter().any(|&r| scans[r as usize].as_ref().is_some_and(|s| depth < s.max_depth))
+    };
+    let mut path: Vec<u8> = Vec::new();
+    let root_active = starts.get(&ROOT).cloned().unwrap_or_default();
+    if !leads[ROOT as usize] {
+        return hits;
+    }
+    let mut stack = vec![Frame { dir: ROOT, next: 0, len: 0, depth: 0, active: root_active }];
+    let mut kept: Vec<u32> = Vec::new();
     while let Some(f) = stack.last_mut() {
         let kids = tree.children(f.dir);
         if f.next >= kids.len() {
@@ -119,18 +154,35 @@ pub(crate) fn pattern_hits(ctx: &Ctx<'_>, body: &[u8]) -> Hits {
             path.push(b'/');
         }
         path.extend_from_slice(tree.name(id));
-        let parent = stack.last().and_then(|f| f.info.as_ref());
-        let v = match set.verdict(&path, parent) {
-            Ok(v) => v,
-            Err(_) => {
-                hits.error = true;
-                return hits;
+        let mut runes = crate::ignore::Runes::new(&path);
+        kept.clear();
+        for &r in &f.active {
+            let (ri, s) = (r as usize, scans[r as usize].as_ref().expect("active patterns compiled"));
+            if dead[ri] || d > s.max_depth {
+                continue;
             }
-        };
-        if v.excluded {
-            hits.add(ctx, id);
-        } else if tree.kind(id) == EntryKind::Dir && d < max_depth {
-            stack.push(Frame { dir: id, next: 0, info: Some(v.info), len: path.len(), depth: d });
+            // The pattern's own first level has no parent memory.
+            match s.set.lone_rule_hits(0, &path, &mut runes, f.dir == s.start) {
+                Err(_) => {
+                    dead[ri] = true;
+                    hits[ri] = Hits { error: true, ..Hits::default() };
+                }
+                Ok(true) => hits[ri].add(ctx, id),
+                Ok(false) => kept.push(r),
+            }
+        }
+        if tree.kind(id) != EntryKind::Dir {
+            continue;
+        }
+        let mut active = std::mem::take(&mut kept);
+        active.retain(|&r| !dead[r as usize]);
+        let descend = reach(&active, d) || leads[id as usize];
+        if let Some(more) = starts.get(&id) {
+            active.extend(more.iter().copied().filter(|&r| !dead[r as usize]));
+        }
+        if descend {
+            let len = path.len();
+            stack.push(Frame { dir: id, next: 0, len, depth: d, active });
         }
     }
     hits
@@ -251,7 +303,8 @@ fn effect(saving_bytes: i64, saving_files: i64) -> String {
 
 fn rule_lints(ctx: &Ctx<'_>, rules: &RuleSet, out: &mut Vec<Lint>, fixes: &mut Vec<Suggestion>) {
     let n = rules.rules().len();
-    let hits: Vec<Hits> = rules.rules().iter().map(|r| pattern_hits(ctx, body(r.pattern_bytes()))).collect();
+    let bodies: Vec<&[u8]> = rules.rules().iter().map(|r| body(r.pattern_bytes())).collect();
+    let hits = all_pattern_hits(ctx, &bodies);
     // Rules with a more specific finding are not also called dead or shadowed.
     let mut explained = vec![false; n];
 
@@ -928,5 +981,77 @@ fn secret_lints(ctx: &Ctx<'_>, out: &mut Vec<Lint>, fixes: &mut Vec<Suggestion>)
             l.fix = Some(edit);
         }
         out.push(l);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::{TransferOptions, transfer};
+    use crate::insight::Input;
+    use crate::tree::{ContextTree, Entry};
+
+    /// The definition: one threaded walk of the whole tree per pattern.
+    fn naive(ctx: &Ctx<'_>, body: &[u8]) -> (Vec<NodeId>, bool) {
+        let Ok(set) = RuleSet::from_patterns(&[body]) else { return (Vec::new(), false) };
+        let mut out = Vec::new();
+        let mut stack: Vec<(NodeId, Option<crate::ignore::MatchInfo>)> = vec![(ROOT, None)];
+        while let Some((dir, info)) = stack.pop() {
+            for &id in ctx.tree.children(dir).iter().rev() {
+                match set.verdict(&ctx.tree.path(id), info.as_ref()) {
+                    Err(_) => return (Vec::new(), true),
+                    Ok(v) if v.excluded => out.push(id),
+                    Ok(v) if ctx.tree.kind(id) == EntryKind::Dir => stack.push((id, Some(v.info))),
+                    Ok(_) => {}
+                }
+            }
+        }
+        out.sort_unstable();
+        (out, false)
+    }
+
+    #[test]
+    fn one_walk_finds_what_a_walk_per_pattern_finds() {
+        let mut tree = ContextTree::new();
+        for p in [
+            "a/b/c.txt",
+            "a/b/d/e.md",
+            "a/x.md",
+            "docs/README.md",
+            "docs/sub/README.md",
+            "src/main.rs",
+            "src/target/x",
+            "node_modules/p/index.js",
+            "web/node_modules/q/index.js",
+            "web/src/app.log",
+        ] {
+            tree.insert(p.as_bytes(), Entry::file(p.len() as u64)).unwrap();
+        }
+        tree.finish();
+        let t = transfer(&tree, &TransferOptions::default());
+        let ctx = Ctx::new(&Input::new(&tree, None, &t));
+        let bodies: Vec<&[u8]> = vec![
+            b"a",
+            b"a/b/*.txt",
+            b"**/*.md",
+            b"docs/*/README.md",
+            b"*/target",
+            b"**/node_modules",
+            b"src/[m]*",
+            b"web/**/*.log",
+            b"missing/x",
+            b"a/b/d",
+            b"x[",
+            b"*",
+            b"!a",
+            b"src/x{2,1}",
+        ];
+        let got = all_pattern_hits(&ctx, &bodies);
+        for (b, h) in bodies.iter().zip(&got) {
+            let (mut nodes, error) = (h.nodes.clone(), h.error);
+            nodes.sort_unstable();
+            assert_eq!((nodes, error), naive(&ctx, b), "{}", String::from_utf8_lossy(b));
+            assert_eq!(h.count, h.nodes.len() as u64);
+        }
     }
 }
