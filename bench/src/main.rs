@@ -1,11 +1,11 @@
 //! `ctxlens-bench`: the side-by-side benchmark runner.
 //!
 //! ```text
-//! ctxlens-bench [run] [--sizes 100000,1000000] [--reps N] [--walk-paths N]
+//! ctxlens-bench [run] [--sizes 100000,1000000] [--reps N] [--walk-paths N] [--walk-threads N]
 //!               [--no-peers] [--no-walk] [--no-cli] [--formats du-b,find,...] [--markdown FILE]
 //! ctxlens-bench gen --paths N [--seed S] [--format du-b] --out FILE
 //! ctxlens-bench rules [--unprunable] --out FILE
-//! ctxlens-bench walk [--walk-paths N] [--reps N] [--markdown FILE]
+//! ctxlens-bench walk [--walk-paths N] [--walk-threads N] [--reps N] [--markdown FILE]
 //! ```
 //!
 //! `run` measures, separately, on the synthetic monorepo of each size:
@@ -98,6 +98,8 @@ struct Opts {
     sizes: Vec<usize>,
     reps: Option<usize>,
     walk_paths: usize,
+    /// Threads for the walk's main row (0 = one per core).
+    walk_threads: usize,
     peers: bool,
     walk: bool,
     cli: bool,
@@ -108,10 +110,10 @@ struct Opts {
 
 fn usage() -> ! {
     eprintln!(
-        "usage:\n  ctxlens-bench [run] [--sizes 100000,1000000] [--reps N] [--walk-paths N] [--no-peers] [--no-walk] \
+        "usage:\n  ctxlens-bench [run] [--sizes 100000,1000000] [--reps N] [--walk-paths N] [--walk-threads N] [--no-peers] [--no-walk] \
          [--no-cli] [--formats du-b,find,...] [--seed S] [--markdown FILE]\n  ctxlens-bench gen --paths N [--seed S] \
          [--format du-b] --out FILE\n  ctxlens-bench rules [--unprunable] --out FILE\n  ctxlens-bench walk \
-         [--walk-paths N] [--reps N] [--markdown FILE]"
+         [--walk-paths N] [--walk-threads N] [--reps N] [--markdown FILE]"
     );
     std::process::exit(2)
 }
@@ -191,6 +193,7 @@ fn cmd_run(args: &[String]) {
         sizes: vec![100_000, 1_000_000],
         reps: None,
         walk_paths: 100_000,
+        walk_threads: 0,
         peers: true,
         walk: true,
         cli: true,
@@ -204,6 +207,7 @@ fn cmd_run(args: &[String]) {
             "--sizes" => o.sizes = value(args, &mut i).split(',').filter(|s| !s.is_empty()).map(num).collect(),
             "--reps" => o.reps = Some(num(value(args, &mut i))),
             "--walk-paths" => o.walk_paths = num(value(args, &mut i)),
+            "--walk-threads" => o.walk_threads = num(value(args, &mut i)),
             "--no-peers" => o.peers = false,
             "--no-walk" => o.walk = false,
             "--no-cli" => o.cli = false,
@@ -976,11 +980,14 @@ fn walk_bench(o: &Opts, data: &Path, out: &mut Out, summary: &mut Vec<(String, S
         ));
         d
     };
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-    let d_default = walk_row(&format!("`fs::read_context_with` ({cores} threads, builds the tree)"), 0, None);
+    let cores = match o.walk_threads {
+        0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8),
+        n => n,
+    };
+    let d_default = walk_row(&format!("`fs::read_context_with` ({cores} threads, builds the tree)"), cores, None);
     walk_row("`fs::read_context_with` (1 thread)", 1, None);
     let rules = RuleSet::parse(DOCKERIGNORE.as_bytes()).expect("valid");
-    walk_row("`fs::read_context_with` + pruning (typical rules)", 0, Some(&rules));
+    walk_row("`fs::read_context_with` + pruning (typical rules)", cores, Some(&rules));
     let x = d_default.as_secs_f64() / du.as_secs_f64();
     summary.push((format!("walk vs `du -sb`, {label}"), "≤ 1.1×".into(), format!("{x:.2}×"), x <= 1.1));
     out.line("");

@@ -103,12 +103,13 @@ struct Batch {
 const BATCH: usize = 4096;
 
 /// The work shared between threads. Each thread walks depth-first from its
-/// own stack and gives jobs away only while another thread is idle.
+/// own stack and tops the shared queue up when it runs low, so that a thread
+/// out of work rarely has to sleep (a wake-up is slow on a busy machine).
 struct Shared<'a> {
     state: Mutex<State>,
     wake: Condvar,
-    /// Threads waiting for a job (read without the lock, as a hint).
-    idle: AtomicUsize,
+    /// Jobs in the shared queue (read without the lock, as a hint).
+    queued: AtomicUsize,
     threads: usize,
     next_key: AtomicU32,
     prune: Option<&'a RuleSet>,
@@ -127,6 +128,7 @@ impl Shared<'_> {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             if let Some(j) = st.jobs.pop() {
+                self.queued.store(st.jobs.len(), Ordering::Relaxed);
                 return Some(j);
             }
             if st.done {
@@ -138,10 +140,8 @@ impl Shared<'_> {
                 return None;
             }
             st.idle += 1;
-            self.idle.fetch_add(1, Ordering::Relaxed);
             st = self.wake.wait(st).unwrap_or_else(|e| e.into_inner());
             st.idle -= 1;
-            self.idle.fetch_sub(1, Ordering::Relaxed);
         }
     }
 
@@ -149,6 +149,7 @@ impl Shared<'_> {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let before = st.jobs.len();
         st.jobs.extend(jobs);
+        self.queued.store(st.jobs.len(), Ordering::Relaxed);
         for _ in 0..(st.jobs.len() - before).min(st.idle) {
             self.wake.notify_one();
         }
@@ -173,7 +174,7 @@ impl Shared<'_> {
             if batch.items.len() >= limit {
                 flush(&mut batch);
             }
-            if local.len() >= 2 && self.idle.load(Ordering::Relaxed) > 0 {
+            if local.len() >= 2 && self.threads > 1 && self.queued.load(Ordering::Relaxed) < self.threads {
                 flush(&mut batch);
                 // The oldest jobs are the shallowest: the most work each.
                 let n = local.len() / 2;
@@ -378,7 +379,7 @@ pub fn read_context_with(root: &Path, opts: &ReadOptions<'_>) -> io::Result<DirC
     let shared = Shared {
         state: Mutex::new(State { jobs: Vec::new(), idle: 0, done: false }),
         wake: Condvar::new(),
-        idle: AtomicUsize::new(0),
+        queued: AtomicUsize::new(0),
         threads,
         next_key: AtomicU32::new(1),
         prune: opts.prune,
