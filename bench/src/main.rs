@@ -1,10 +1,11 @@
 //! `ctxlens-bench`: the side-by-side benchmark runner.
 //!
 //! ```text
-//! ctxlens-bench [run] [--sizes 100000,1000000] [--reps N] [--walk-paths N]
+//! ctxlens-bench [run] [--sizes 100000,1000000] [--reps N] [--walk-paths N] [--walk-threads N]
 //!               [--no-peers] [--no-walk] [--no-cli] [--formats du-b,find,...] [--markdown FILE]
 //! ctxlens-bench gen --paths N [--seed S] [--format du-b] --out FILE
 //! ctxlens-bench rules [--unprunable] --out FILE
+//! ctxlens-bench walk [--walk-paths N] [--walk-threads N] [--reps N] [--markdown FILE]
 //! ```
 //!
 //! `run` measures, separately, on the synthetic monorepo of each size:
@@ -97,6 +98,8 @@ struct Opts {
     sizes: Vec<usize>,
     reps: Option<usize>,
     walk_paths: usize,
+    /// Threads for the walk's main row (0 = one per core).
+    walk_threads: usize,
     peers: bool,
     walk: bool,
     cli: bool,
@@ -107,9 +110,10 @@ struct Opts {
 
 fn usage() -> ! {
     eprintln!(
-        "usage:\n  ctxlens-bench [run] [--sizes 100000,1000000] [--reps N] [--walk-paths N] [--no-peers] [--no-walk] \
+        "usage:\n  ctxlens-bench [run] [--sizes 100000,1000000] [--reps N] [--walk-paths N] [--walk-threads N] [--no-peers] [--no-walk] \
          [--no-cli] [--formats du-b,find,...] [--seed S] [--markdown FILE]\n  ctxlens-bench gen --paths N [--seed S] \
-         [--format du-b] --out FILE\n  ctxlens-bench rules [--unprunable] --out FILE"
+         [--format du-b] --out FILE\n  ctxlens-bench rules [--unprunable] --out FILE\n  ctxlens-bench walk \
+         [--walk-paths N] [--walk-threads N] [--reps N] [--markdown FILE]"
     );
     std::process::exit(2)
 }
@@ -129,6 +133,11 @@ fn main() {
         Some("gen") => cmd_gen(&args[1..]),
         Some("rules") => cmd_rules(&args[1..]),
         Some("run") => cmd_run(&args[1..]),
+        // The walk section alone: quick to repeat while working on `fs.rs`.
+        Some("walk") => {
+            let only_walk = ["--sizes", "", "--no-peers", "--no-cli"].map(String::from);
+            cmd_run(&[&args[1..], &only_walk[..]].concat())
+        }
         Some("__measure") => cmd_measure(&args[1..]),
         Some("-h" | "--help") => usage(),
         _ => cmd_run(&args),
@@ -184,6 +193,7 @@ fn cmd_run(args: &[String]) {
         sizes: vec![100_000, 1_000_000],
         reps: None,
         walk_paths: 100_000,
+        walk_threads: 0,
         peers: true,
         walk: true,
         cli: true,
@@ -194,9 +204,10 @@ fn cmd_run(args: &[String]) {
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
-            "--sizes" => o.sizes = value(args, &mut i).split(',').map(num).collect(),
+            "--sizes" => o.sizes = value(args, &mut i).split(',').filter(|s| !s.is_empty()).map(num).collect(),
             "--reps" => o.reps = Some(num(value(args, &mut i))),
             "--walk-paths" => o.walk_paths = num(value(args, &mut i)),
+            "--walk-threads" => o.walk_threads = num(value(args, &mut i)),
             "--no-peers" => o.peers = false,
             "--no-walk" => o.walk = false,
             "--no-cli" => o.cli = false,
@@ -273,6 +284,8 @@ fn human_count(n: usize) -> String {
 struct ChildRun {
     wall: Duration,
     max_rss_kib: u64,
+    /// User plus system CPU time.
+    cpu: Duration,
     stdout: Vec<u8>,
     ok: bool,
     stderr: String,
@@ -307,12 +320,14 @@ fn run_child(cmd: &mut Command) -> ChildRun {
     let stat = std::fs::read_to_string(&stat_path).unwrap_or_default();
     let mut f = stat.split_whitespace().map(|x| x.parse::<u64>().unwrap_or(0));
     let (ok, nanos, rss) = (f.next() == Some(1), f.next().unwrap_or(0), f.next().unwrap_or(0));
+    let cpu = Duration::from_nanos(f.next().unwrap_or(0));
     let stdout = std::fs::read(&out_path).unwrap_or_default();
     let _ = std::fs::remove_file(&out_path);
     let _ = std::fs::remove_file(&stat_path);
     ChildRun {
         wall: Duration::from_nanos(nanos),
         max_rss_kib: rss,
+        cpu,
         stdout,
         ok: ok && output.status.success(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -336,8 +351,23 @@ fn cmd_measure(args: &[String]) -> ! {
     let wall = t.elapsed();
     std::mem::forget(child);
     let ok = r == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    let _ = std::fs::write(stat, format!("{} {} {}", u8::from(ok), wall.as_nanos(), ru.ru_maxrss));
+    let cpu = timeval(ru.ru_utime) + timeval(ru.ru_stime);
+    let _ = std::fs::write(stat, format!("{} {} {} {}", u8::from(ok), wall.as_nanos(), ru.ru_maxrss, cpu.as_nanos()));
     std::process::exit(if ok { 0 } else { 1 })
+}
+
+fn timeval(t: libc::timeval) -> Duration {
+    Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+}
+
+/// CPU time (user plus system) of this process so far, all threads.
+fn own_cpu() -> Duration {
+    // SAFETY: plain FFI with a valid out-parameter.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) } != 0 {
+        return Duration::ZERO;
+    }
+    timeval(ru.ru_utime) + timeval(ru.ru_stime)
 }
 
 fn which(prog: &str) -> Option<PathBuf> {
@@ -922,24 +952,42 @@ fn walk_bench(o: &Opts, data: &Path, out: &mut Out, summary: &mut Vec<(String, S
         fs_type(&root)
     ));
     out.line("");
-    out.line("| walker | entries | time | vs `du -sb` |");
-    out.line("|---|---:|---:|---:|");
+    out.line("| walker | entries | time | vs `du -sb` | CPU (user + sys) | CPU vs `du -sb` |");
+    out.line("|---|---:|---:|---:|---:|---:|");
     // Warm the cache.
     let _ = Command::new("du").arg("-sb").arg(&root).output();
-    let du_runs: Vec<Duration> = (0..reps).map(|_| run_child(Command::new("du").arg("-sb").arg(&root)).wall).collect();
-    let du = median(du_runs);
-    out.line(format!("| `du -sb` (GNU coreutils, 1 thread) | {n} | {} | 1.00× |", secs(du)));
+    let du_runs: Vec<ChildRun> = (0..reps).map(|_| run_child(Command::new("du").arg("-sb").arg(&root))).collect();
+    let du = median(du_runs.iter().map(|r| r.wall).collect());
+    let du_cpu = median(du_runs.iter().map(|r| r.cpu).collect());
+    out.line(format!("| `du -sb` (GNU coreutils, 1 thread) | {n} | {} | 1.00× | {} | 1.00× |", secs(du), secs(du_cpu)));
+    // CPU time is less at the mercy of a busy machine than wall time.
     let mut walk_row = |what: &str, threads: usize, prune: Option<&RuleSet>| -> Duration {
-        let (d, ctx) = time(reps, || read_context_with(&root, &ReadOptions { prune, threads, progress: None }));
-        let entries = ctx.map(|c| (c.tree.len() - 1).to_string()).unwrap_or_else(|e| format!("error: {e}"));
-        out.line(format!("| {what} | {entries} | {} | {:.2}× |", secs(d), d.as_secs_f64() / du.as_secs_f64()));
+        let (mut walls, mut cpus, mut entries) = (Vec::new(), Vec::new(), String::new());
+        for _ in 0..reps.max(1) {
+            let (t, c) = (Instant::now(), own_cpu());
+            let ctx = read_context_with(&root, &ReadOptions { prune, threads, progress: None });
+            walls.push(t.elapsed());
+            cpus.push(own_cpu().saturating_sub(c));
+            entries = ctx.map(|c| (c.tree.len() - 1).to_string()).unwrap_or_else(|e| format!("error: {e}"));
+        }
+        let (d, cpu) = (median(walls), median(cpus));
+        out.line(format!(
+            "| {what} | {entries} | {} | {:.2}× | {} | {:.2}× |",
+            secs(d),
+            d.as_secs_f64() / du.as_secs_f64(),
+            secs(cpu),
+            cpu.as_secs_f64() / du_cpu.as_secs_f64()
+        ));
         d
     };
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-    let d_default = walk_row(&format!("`fs::read_context_with` ({cores} threads, builds the tree)"), 0, None);
+    let cores = match o.walk_threads {
+        0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8),
+        n => n,
+    };
+    let d_default = walk_row(&format!("`fs::read_context_with` ({cores} threads, builds the tree)"), cores, None);
     walk_row("`fs::read_context_with` (1 thread)", 1, None);
     let rules = RuleSet::parse(DOCKERIGNORE.as_bytes()).expect("valid");
-    walk_row("`fs::read_context_with` + pruning (typical rules)", 0, Some(&rules));
+    walk_row("`fs::read_context_with` + pruning (typical rules)", cores, Some(&rules));
     let x = d_default.as_secs_f64() / du.as_secs_f64();
     summary.push((format!("walk vs `du -sb`, {label}"), "≤ 1.1×".into(), format!("{x:.2}×"), x <= 1.1));
     out.line("");

@@ -17,6 +17,9 @@
 //! * `fuzz-smoke [SECONDS]` runs every cargo-fuzz target briefly on its
 //!   committed seeds (part of `test`; needs the nightly toolchain, and
 //!   installs cargo-fuzz when it is missing).
+//! * `bench` builds the release `ctxlens` and `ctxlens-bench` and runs the
+//!   benchmark runner (100k paths unless told otherwise; `--full` for 100k
+//!   and 1M). It installs nothing: missing peers are skipped with a note.
 
 mod serve;
 
@@ -314,6 +317,37 @@ fn measure() -> Result<(), String> {
     e2e(Some("timings"))
 }
 
+/// Where cargo puts build outputs (`CARGO_TARGET_DIR` is relative to the workspace here).
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(d) => root().join(d),
+        None => root().join("target"),
+    }
+}
+
+/// `bench [walk] [--full] [ARGS...]`: the side-by-side benchmark tables.
+/// ARGS go to `ctxlens-bench` as they are (`--sizes`, `--no-walk`,
+/// `--markdown FILE`, ...); without `--sizes` only 100k paths are run, and
+/// `--full` restores the runner's default of 100k and 1M.
+fn bench(args: &[String]) -> Result<(), String> {
+    let (walk, args) = match args.split_first() {
+        Some((first, rest)) if first == "walk" => (true, rest),
+        _ => (false, args),
+    };
+    let full = args.iter().any(|a| a == "--full");
+    let mut pass: Vec<String> = args.iter().filter(|a| *a != "--full").cloned().collect();
+    if !walk && !full && !pass.iter().any(|a| a == "--sizes") {
+        pass.splice(0..0, ["--sizes".to_string(), "100000".to_string()]);
+    }
+    run(cargo().args(["build", "--release", "--locked", "-p", "ctxlens", "-p", "ctxlens-bench"]))?;
+    let mut c = Command::new(target_dir().join("release/ctxlens-bench"));
+    c.arg(if walk { "walk" } else { "run" }).args(&pass);
+    // Not `run`: a relative `--markdown FILE` means the caller's directory.
+    eprintln!("xtask: $ {}", render(&c));
+    let status = c.status().map_err(|e| format!("{}: {e}", render(&c)))?;
+    if status.success() { Ok(()) } else { Err(format!("`{}` failed with {status}", render(&c))) }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let rest = if args.len() > 1 { &args[1..] } else { &[][..] };
@@ -333,6 +367,7 @@ fn main() -> ExitCode {
             Some(Ok(secs)) => fuzz_smoke(secs),
             Some(Err(_)) => Err("fuzz-smoke takes a number of seconds per target".into()),
         },
+        Some("bench") => bench(rest),
         Some("screenshots") => setup().and_then(|_| build_web()).and_then(|_| {
             run(cargo().args(["build", "--release", "--locked", "-p", "ctxlens"]))?;
             e2e_with(
@@ -351,6 +386,9 @@ fn main() -> ExitCode {
                  \n  build-web          build the page into dist/\
                  \n  e2e [TEST]         the browser end-to-end tests on dist/\
                  \n  measure            bundle size and browser timings\
+                 \n  bench [walk] [--full] [ARGS...]\
+                 \n                     benchmark tables (release build; 100k paths, --full adds 1M;\
+                 \n                     ARGS go to ctxlens-bench run: --sizes, --no-walk, --no-peers, --markdown FILE)\
                  \n  screenshots        refresh the screenshots in docs/ (runs the browser test)\
                  \n  fuzz-smoke [SECS]  every fuzz target for SECS seconds (default 10) on its seeds"
             );
