@@ -6,8 +6,9 @@
 //! with JSON [`Reply`] strings.
 //!
 //! The worker keeps only the newest request: requests that arrive while it is
-//! busy replace each other, and per-rule savings are computed one small batch
-//! per task so that a new request is picked up between batches.
+//! busy replace each other. Follow-up work (per-rule savings, the permalink,
+//! checks) waits until no request came for [`IDLE_MS`] and runs one small
+//! batch per task, so that a new request is picked up between batches.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -21,8 +22,15 @@ use crate::engine::{Engine, Handled};
 use crate::protocol::{FolderEntry, Payload, Reply, Request, Savings};
 use crate::state::State;
 
-/// The worker script trunk builds next to the page (`data-type="worker"` with a loader shim).
-pub const WORKER_URL: &str = "./worker_loader.js";
+/// The worker's bootstrap (`web/worker.js`, copied next to the page): it
+/// instantiates the module the page posts to it.
+pub const WORKER_URL: &str = "./worker.js";
+
+/// The URL of wasm-bindgen's glue, from the tag of `web/boot.js` (trunk puts
+/// the hashed file name there, see `Trunk.toml`).
+fn glue_url() -> Option<String> {
+    web_sys::window()?.document()?.get_element_by_id("ctxlens-boot")?.get_attribute("data-js")
+}
 
 fn set(obj: &Object, key: &str, v: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), v);
@@ -74,10 +82,16 @@ impl WorkerHandle {
         on_reply: impl Fn(Reply) + 'static,
         on_error: impl Fn(String) + 'static,
     ) -> Result<WorkerHandle, String> {
+        let glue = glue_url().ok_or("cannot start the worker: the page's boot script is missing")?;
         let opts = WorkerOptions::new();
-        opts.set_type(WorkerType::Classic);
+        opts.set_type(WorkerType::Module);
         let worker =
             Worker::new_with_options(WORKER_URL, &opts).map_err(|e| format!("cannot start the worker: {e:?}"))?;
+        // The worker runs this very module, compiled once by the page.
+        let init = Object::new();
+        set(&init, "module", &wasm_bindgen::module());
+        set(&init, "js", &JsValue::from_str(&glue));
+        worker.post_message(&init).map_err(|e| format!("cannot start the worker: {e:?}"))?;
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let Some(json) = ev.data().as_string() else {
                 return;
@@ -154,7 +168,8 @@ struct WorkerState {
     share_for: Option<u64>,
     /// The request whose lints and suggestions are due.
     insight_for: Option<u64>,
-    scheduled: bool,
+    /// The pending `setTimeout` and whether it is the idle wait before follow-up work.
+    timer: Option<(i32, bool)>,
 }
 
 /// The worker's self-rescheduling step, shared by the closures that schedule it.
@@ -162,6 +177,11 @@ type Tick = Rc<RefCell<Option<Closure<dyn FnMut()>>>>;
 
 /// Budget of one savings batch, in ms: small enough to pick up new requests quickly.
 const BATCH_MS: f64 = 25.0;
+
+/// Follow-up work (savings, permalink, checks) starts once no request came
+/// for this long (ms): while someone types, every keystroke finds the worker
+/// idle and its figures come first.
+const IDLE_MS: i32 = 300;
 
 /// The worker's `main`: listens for requests and answers them.
 pub fn worker_main() {
@@ -172,7 +192,7 @@ pub fn worker_main() {
         savings: None,
         share_for: None,
         insight_for: None,
-        scheduled: false,
+        timer: None,
     }));
     let tick: Tick = Rc::new(RefCell::new(None));
 
@@ -184,19 +204,27 @@ pub fn worker_main() {
             }
         }
     };
+    // Runs the tick after `idle` (the wait before follow-up work) or at once.
+    // A request cancels an idle wait: it never queues behind follow-up work.
     let schedule = {
         let scope = scope.clone();
         let tick = tick.clone();
         let st = st.clone();
-        move || {
+        move |idle: bool| {
             let mut s = st.borrow_mut();
-            if s.scheduled {
-                return;
+            match s.timer {
+                Some((_, false)) => return,
+                Some((_, true)) if idle => return,
+                Some((id, true)) => scope.clear_timeout_with_handle(id),
+                None => {}
             }
-            s.scheduled = true;
+            s.timer = None;
             if let Some(t) = tick.borrow().as_ref() {
                 let f: &Function = t.as_ref().unchecked_ref();
-                let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(f, 0);
+                let ms = if idle { IDLE_MS } else { 0 };
+                if let Ok(id) = scope.set_timeout_with_callback_and_timeout_and_arguments_0(f, ms) {
+                    s.timer = Some((id, idle));
+                }
             }
         }
     };
@@ -206,9 +234,10 @@ pub fn worker_main() {
         let schedule = schedule.clone();
         let post = post.clone();
         *tick.borrow_mut() = Some(Closure::<dyn FnMut()>::new(move || {
-            let more = {
+            let (more, idle) = {
                 let mut s = st.borrow_mut();
-                s.scheduled = false;
+                s.timer = None;
+                let answered = s.pending.is_some();
                 if let Some((req, payload)) = s.pending.take() {
                     s.savings = None;
                     s.share_for = None;
@@ -252,10 +281,11 @@ pub fn worker_main() {
                 {
                     post(&Reply::Insight { id, insight });
                 }
-                s.pending.is_some() || s.share_for.is_some() || s.savings.is_some() || s.insight_for.is_some()
+                let follow_up = s.share_for.is_some() || s.savings.is_some() || s.insight_for.is_some();
+                (s.pending.is_some() || follow_up, answered && s.pending.is_none())
             };
             if more {
-                schedule();
+                schedule(idle);
             }
         }));
     }
@@ -276,7 +306,7 @@ pub fn worker_main() {
                 };
                 s.pending = Some((req, payload));
             }
-            schedule();
+            schedule(false);
         })
     };
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));

@@ -851,10 +851,7 @@ impl Engine {
         } else {
             let i = insight(&InsightInput::new(&input.tree, eval.set.as_ref(), &eval.transfer));
             let edit = |e: &ctxlens_core::insight::Edit| EditOut {
-                action: serde_json::to_value(e.action)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default(),
+                action: serde_name(&e.action),
                 line: e.line.map(|l| l as u64),
                 text: e.text.clone(),
                 after: e.after.map(|l| l as u64),
@@ -866,10 +863,7 @@ impl Engine {
                     .map(|l| LintOut {
                         line: l.line.map(|x| x as u64),
                         code: l.code.to_string(),
-                        severity: serde_json::to_value(l.severity)
-                            .ok()
-                            .and_then(|v| v.as_str().map(String::from))
-                            .unwrap_or_default(),
+                        severity: serde_name(&l.severity),
                         message: l.message.clone(),
                         paths: l.paths.clone(),
                         path_count: l.path_count,
@@ -919,6 +913,12 @@ impl Engine {
     pub fn lookup(&self, path: &str) -> Option<u32> {
         self.input.as_ref()?.tree.lookup(path.trim_start_matches("./").as_bytes())
     }
+}
+
+/// The name serde gives a unit enum variant (what `ctxlens --json` prints),
+/// through the JSON writer the worker has anyway rather than `serde_json::Value`.
+fn serde_name(v: &impl serde::Serialize) -> String {
+    serde_json::to_string(v).map(|s| s.trim_matches('"').to_string()).unwrap_or_default()
 }
 
 fn kind_name(k: EntryKind) -> &'static str {

@@ -2,7 +2,7 @@
 //!
 //! The page is a Yew app (`src/main.rs`, `app`, `components`) that only
 //! renders a [`state::State`] and dispatches [`state::Action`]s. Parsing and
-//! evaluation run in a Web Worker (`src/bin/worker.rs`) driving an
+//! evaluation run in a Web Worker (the same module, see `src/main.rs`) driving an
 //! [`engine::Engine`] on top of `ctxlens-core`, so typing never waits for
 //! them. The reducer, the engine and the permalink codec are plain Rust and
 //! are tested natively with `cargo test -p ctxlens-web`.
