@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
 use crate::ignore::{MatchInfo, RuleSet};
-use crate::tree::{ContextTree, Entry, EntryKind, NodeId, ROOT, TreeError};
+use crate::tree::{ContextTree, Entry, EntryKind, NodeId, ROOT};
 
 /// An entry of the directory that could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -266,7 +266,6 @@ impl Shared<'_> {
 /// Builds the tree from batches, on the calling thread.
 struct Collector<'a> {
     tree: ContextTree,
-    adder: Adder,
     /// Node of each directory key (`NONE` until its entry arrives).
     dirs: Vec<NodeId>,
     linked: Vec<((u64, u64), NodeId)>,
@@ -285,7 +284,7 @@ impl Collector<'_> {
             start = end;
             // A parent that could not be added was reported already.
             let Some(&parent) = self.dirs.get(it.parent as usize).filter(|&&p| p != NONE) else { continue };
-            match self.adder.add(&mut self.tree, parent, name, it.entry) {
+            match self.tree.insert_child(parent, name, it.entry) {
                 Ok(id) => {
                     if it.key != NONE {
                         let k = it.key as usize;
@@ -341,31 +340,6 @@ impl Collector<'_> {
     }
 }
 
-/// Adds an entry under its parent's node. The only place that inserts, so
-/// that `ContextTree::insert_child` can replace the path-based insert here.
-struct Adder {
-    parent: NodeId,
-    path: Vec<u8>,
-    base: usize,
-}
-
-impl Adder {
-    fn add(&mut self, tree: &mut ContextTree, parent: NodeId, name: &[u8], entry: Entry) -> Result<NodeId, TreeError> {
-        // Entries arrive grouped by directory: the parent's path is built once per group.
-        if parent != self.parent {
-            self.parent = parent;
-            self.path = tree.path(parent);
-            if !self.path.is_empty() {
-                self.path.push(b'/');
-            }
-            self.base = self.path.len();
-        }
-        self.path.truncate(self.base);
-        self.path.extend_from_slice(name);
-        tree.insert(&self.path, entry)
-    }
-}
-
 /// [`read_context`] with options.
 pub fn read_context_with(root: &Path, opts: &ReadOptions<'_>) -> io::Result<DirContext> {
     let root = std::fs::canonicalize(root)?;
@@ -387,7 +361,6 @@ pub fn read_context_with(root: &Path, opts: &ReadOptions<'_>) -> io::Result<DirC
     };
     let mut c = Collector {
         tree: ContextTree::new(),
-        adder: Adder { parent: NONE, path: Vec::new(), base: 0 },
         dirs: vec![ROOT],
         linked: Vec::new(),
         problems: Vec::new(),
