@@ -14,8 +14,10 @@ mod synth;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use ctxlens_core::eval::classic::{ClassicOptions, classic_build};
 use ctxlens_core::eval::{TransferOptions, transfer};
 use ctxlens_core::ignore::RuleSet;
+use ctxlens_core::insight::{Input, insight};
 use ctxlens_core::listing::{ListingFormat, parse_listing};
 use ctxlens_core::report::{IgnoreSource, build_report};
 use ctxlens_core::tree::{ContextTree, Entry};
@@ -95,5 +97,13 @@ fn main() {
     let small = Bencher { reps: b.reps.min(3), filter: b.filter.clone() };
     small.run("report::build_report (typical, with per-rule savings)", n as f64 / 1e6, "Mpaths", || {
         build_report(&tree, Some(&typical), IgnoreSource::Explicit, None, None)
+    });
+    let ignore = synth::DOCKERIGNORE.as_bytes();
+    small.run("eval::classic::classic_build (typical)", n as f64 / 1e6, "Mpaths", || {
+        classic_build(&tree, &ClassicOptions { dockerignore: Some(ignore), dockerfile: None, unreadable: &[] })
+    });
+    let base = transfer(&tree, &TransferOptions { rules: Some(&typical), follow_paths: None });
+    small.run("insight::insight (typical, no Dockerfile)", n as f64 / 1e6, "Mpaths", || {
+        insight(&Input::new(&tree, Some(&typical), &base))
     });
 }

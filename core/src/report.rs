@@ -366,7 +366,7 @@ pub fn build_report(
             // Nothing is sent, with or without any rule.
             vec![Some((0, 0)); set.rules().len()]
         } else {
-            rule_savings(tree, set, &opts, &main, &roots, naive)
+            rule_savings(tree, set, &opts, &main, &roots, naive, None)
         };
         for (i, rule) in set.rules().iter().enumerate() {
             let (saving_bytes, saving_files) = savings[i].unwrap_or_else(|| {
@@ -402,7 +402,8 @@ pub fn build_report(
 /// [`IgnoreReport::savings_not_computed`]) rather than hanging the summary.
 pub const SAVINGS_BUDGET: u64 = 200_000_000;
 
-/// Each rule's saving, `None` where the budget ran out. `naive` evaluates a
+/// Each rule's saving (only rule `only`'s, if given: the others stay `(0, 0)`), `None`
+/// where the budget ran out. `naive` evaluates a
 /// set in full (the definition); everything else is an exact shortcut:
 ///
 /// * A rule that hit no node in the main walk changes no verdict there, so
@@ -423,12 +424,15 @@ fn rule_savings(
     main: &Transfer,
     roots: &[(NodeId, u32)],
     naive: impl Fn(&RuleSet) -> (i64, i64),
+    only: Option<usize>,
 ) -> Vec<Option<(i64, i64)>> {
     let n = set.rules().len();
     let compiled = set.compiled_len();
     let mut out = vec![Some((0, 0)); n];
     let per_walk = (tree.len() as u64).saturating_mul(compiled as u64).max(1);
-    let mut budget = SAVINGS_BUDGET.max(per_walk.saturating_mul(20));
+    // One rule asked for by name is always computed.
+    let mut budget = if only.is_some() { u64::MAX } else { SAVINGS_BUDGET.max(per_walk.saturating_mul(20)) };
+    let skip = |i: usize| only.is_some_and(|o| o != i);
     let mut spend = |cost: u64| -> bool {
         let ok = budget >= cost;
         budget = budget.saturating_sub(cost);
@@ -437,7 +441,9 @@ fn rule_savings(
     if main.error.is_some() {
         // The walk stops at the error: every saving is a walk of its own.
         for (i, slot) in out.iter_mut().enumerate() {
-            *slot = spend(per_walk).then(|| naive(&set.without(i)));
+            if !skip(i) {
+                *slot = spend(per_walk).then(|| naive(&set.without(i)));
+            }
         }
         return out;
     }
@@ -453,6 +459,9 @@ fn rule_savings(
     let mut marks: Vec<u32> = Vec::new();
     for (c, hit) in by_rule.iter().enumerate() {
         let i = set.rule_of(c);
+        if skip(i) {
+            continue;
+        }
         let without = || set.without(i);
         if hit.is_empty() {
             if kept[c] || !sent_in_excluded {
@@ -504,6 +513,65 @@ fn rule_savings(
         out[i] = Some((t.totals.file_bytes as i64 - bytes as i64, t.totals.files as i64 - files as i64));
     }
     out
+}
+
+/// One rule's saving on demand, as [`build_report`] computes every rule's:
+/// for a front end that shows savings lazily (a rule at a time) instead of
+/// evaluating the set without the rule in full.
+///
+/// [`RuleSavings::new`] runs the main walk once, recording where each rule
+/// first hits; [`RuleSavings::saving`] then walks again only the subtrees
+/// the rule hit (nothing for a rule that hit nothing), falling back to a
+/// full evaluation only where that shortcut is not exact (hard links,
+/// inexact sizes, a change in pruning, a pattern error).
+pub struct RuleSavings<'t> {
+    tree: &'t ContextTree,
+    set: &'t RuleSet,
+    follow: Option<Vec<String>>,
+    main: Transfer,
+    roots: Vec<(NodeId, u32)>,
+    context: ContextReport,
+}
+
+impl<'t> RuleSavings<'t> {
+    /// Evaluates `set` on `tree` (restricted to `follow_paths`, as
+    /// [`TransferOptions::follow_paths`]) once.
+    pub fn new(tree: &'t ContextTree, set: &'t RuleSet, follow_paths: Option<&[String]>) -> RuleSavings<'t> {
+        let follow = follow_paths.map(<[String]>::to_vec);
+        let mut roots = Vec::new();
+        let opts = TransferOptions { rules: Some(set), follow_paths: follow.as_deref() };
+        let main = walk(tree, &opts, Scope::All, Some(&mut roots));
+        let mut context = ContextReport::from(main.totals);
+        if tree.has_uncertainty() {
+            apply_bounds(tree, Some(set), &main, &mut context);
+        }
+        RuleSavings { tree, set, follow, main, roots, context }
+    }
+
+    /// The transfer with all the rules (the one [`transfer`] gives).
+    pub fn transfer(&self) -> &Transfer {
+        &self.main
+    }
+
+    /// Rule `i`'s saving (index into [`RuleSet::rules`]): context bytes and
+    /// files without the rule minus with it, bytes as [`ContextReport::bytes`]
+    /// counts them. `None` for an index out of range.
+    pub fn saving(&self, i: usize) -> Option<(i64, i64)> {
+        if i >= self.set.rules().len() {
+            return None;
+        }
+        let (tree, context) = (self.tree, &self.context);
+        let opts = TransferOptions { rules: None, follow_paths: self.follow.as_deref() };
+        let naive = |s: &RuleSet| -> (i64, i64) {
+            let t = transfer(tree, &TransferOptions { rules: Some(s), ..opts });
+            let mut without = ContextReport::from(t.totals);
+            if tree.has_uncertainty() {
+                apply_bounds(tree, Some(s), &t, &mut without);
+            }
+            (without.bytes as i64 - context.bytes as i64, t.totals.files as i64 - context.files as i64)
+        };
+        rule_savings(tree, self.set, &opts, &self.main, &self.roots, naive, Some(i))[i]
+    }
 }
 
 /// Files and bytes the transfer sends with data in each node's subtree, and

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use ctxlens_core::eval::{TransferOptions, transfer};
 use ctxlens_core::fs::read_context;
 use ctxlens_core::ignore::RuleSet;
-use ctxlens_core::report::{IgnoreSource, TransferReport, bounds, build_report};
+use ctxlens_core::report::{IgnoreSource, RuleSavings, TransferReport, bounds, build_report};
 use ctxlens_core::tree::{ContextTree, Entry};
 use support::{Failures, jsonl, materialise};
 
@@ -52,6 +52,13 @@ fn check(f: &mut Failures, id: &str, tree: &ContextTree, set: &RuleSet, follow: 
             format!("got {:?}, want {w:?}", (r.saving_bytes, r.saving_files))
         });
     }
+    // One rule at a time, as the web page asks.
+    let one = RuleSavings::new(tree, set, follow.as_deref());
+    for (i, w) in want.iter().enumerate() {
+        let got = one.saving(i);
+        f.check(id, &format!("RuleSavings::saving({i})"), got == Some(*w), || format!("got {got:?}, want {w:?}"));
+    }
+    f.check(id, "RuleSavings::saving out of range", one.saving(want.len()).is_none(), String::new);
 }
 
 /// The path sets of `patterns.jsonl` and `random.jsonl` (sizes vary so that
