@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashSet};
 use ctxlens_core::eval::classic::{ClassicBuild, ClassicOptions, TarKind, classic_build};
 use ctxlens_core::eval::{NodeState, SentKind, Transfer, TransferOptions, transfer};
 use ctxlens_core::explain::explain;
-use ctxlens_core::ignore::{IgnoreFile, RuleSet};
+use ctxlens_core::ignore::RuleSet;
 use ctxlens_core::insight::{Input as InsightInput, insight};
 use ctxlens_core::listing::{self, ListingFormat};
 use ctxlens_core::report::wire;
@@ -543,16 +543,11 @@ impl Engine {
         let rule = set.rules().get(i)?;
         let (bytes, files) = match eval.builder {
             Builder::Buildkit => {
-                let mut without: IgnoreFile = set.file().clone();
-                without.rules.remove(i);
-                match RuleSet::new(without) {
-                    Ok(s) => {
-                        let t = transfer(&input.tree, &TransferOptions { rules: Some(&s), follow_paths: None });
-                        // Like with like: the same estimate as the context figure.
-                        (bounds(&input.tree, Some(&s), &t).0, t.totals.files)
-                    }
-                    Err(_) => return Some((0, 0)),
-                }
+                // `without` shares the compiled patterns: no regexp is built again.
+                let s = set.without(i);
+                let t = transfer(&input.tree, &TransferOptions { rules: Some(&s), follow_paths: None });
+                // Like with like: the same estimate as the context figure.
+                (bounds(&input.tree, Some(&s), &t).0, t.totals.files)
             }
             Builder::Classic => {
                 let text = blank_line(&eval.sanitized, rule.line);
