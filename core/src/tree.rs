@@ -333,6 +333,11 @@ impl ContextTree {
     /// without a child `name`.
     fn push(&mut self, parent: NodeId, name: &[u8], entry: Entry) -> NodeId {
         self.thaw();
+        self.push_hashed(parent, name, entry, child_key(parent, name))
+    }
+
+    /// [`push`](Self::push) on a thawed tree, with the name's index key.
+    fn push_hashed(&mut self, parent: NodeId, name: &[u8], entry: Entry, key: u32) -> NodeId {
         let id = self.nodes.len() as NodeId;
         let name_start = self.names.len() as u32;
         self.names.extend_from_slice(name);
@@ -345,7 +350,7 @@ impl ContextTree {
             has_children: false,
         });
         self.nodes[parent as usize].has_children = true;
-        self.index.insert(child_key(parent, name), id);
+        self.index.insert(key, id);
         if !self.modes.is_empty() || entry.mode.is_some() {
             self.modes.resize(id as usize, NO_MODE);
             self.modes.push(entry.mode.unwrap_or(NO_MODE));
@@ -359,21 +364,30 @@ impl ContextTree {
         id
     }
 
-    /// Adds `name` under `parent` knowing it is not there yet (the caller has
-    /// just looked it up) and that `parent` is a directory.
-    pub(crate) fn push_new(&mut self, parent: NodeId, name: &[u8], entry: Entry) -> NodeId {
-        debug_assert!(self.nodes[parent as usize].kind == EntryKind::Dir && self.child(parent, name).is_none());
-        self.push(parent, name, entry)
-    }
-
     /// The directory `name` under `parent`, created (implied) when missing;
     /// `None` when that name is already something other than a directory.
     pub(crate) fn dir_child(&mut self, parent: NodeId, name: &[u8]) -> Option<NodeId> {
-        match self.child(parent, name) {
-            Some(id) if self.nodes[id as usize].kind == EntryKind::Dir => Some(id),
-            Some(_) => None,
-            None => Some(self.push(parent, name, Entry::dir())),
+        let (id, new) = self.child_or_push(parent, name, Entry::dir());
+        (new || self.nodes[id as usize].kind == EntryKind::Dir).then_some(id)
+    }
+
+    /// The child `name` of the directory `parent` (`false`), or a new one
+    /// made of `entry` (`true`): one hash for the lookup and the insertion.
+    pub(crate) fn child_or_push(&mut self, parent: NodeId, name: &[u8], entry: Entry) -> (NodeId, bool) {
+        debug_assert!(self.nodes[parent as usize].kind == EntryKind::Dir);
+        self.thaw();
+        let key = child_key(parent, name);
+        if self.nodes[parent as usize].has_children {
+            let (nodes, names) = (&self.nodes, &self.names);
+            let found = self.index.find(key, |id| {
+                let n = &nodes[id as usize];
+                n.parent == parent && Self::name_at(names, n) == name
+            });
+            if let Some(id) = found {
+                return (id, false);
+            }
         }
+        (self.push_hashed(parent, name, entry, key), true)
     }
 
     /// Replaces an existing node's facts (the merge rule of [`insert`](Self::insert)).
@@ -481,12 +495,25 @@ impl ContextTree {
         }
         let mut csr = self.csr.take().unwrap_or_else(|| Csr::build(&self.nodes));
         let (names, nodes) = (&self.names, &self.nodes);
+        let name = |id: NodeId| Self::name_at(names, &nodes[id as usize]);
+        // Sorted by the names' first 8 bytes as a big-endian number (zero
+        // padded), which orders like the names; equal keys compare in full.
+        let mut keyed: Vec<(u64, NodeId)> = Vec::new();
         for w in csr.offsets.windows(2) {
             let kids = &mut csr.kids[w[0] as usize..w[1] as usize];
             if kids.len() > 1 {
-                kids.sort_unstable_by(|a, b| {
-                    Self::name_at(names, &nodes[*a as usize]).cmp(Self::name_at(names, &nodes[*b as usize]))
-                });
+                keyed.clear();
+                keyed.extend(kids.iter().map(|&id| {
+                    let n = name(id);
+                    let mut b = [0u8; 8];
+                    let k = n.len().min(8);
+                    b[..k].copy_from_slice(&n[..k]);
+                    (u64::from_be_bytes(b), id)
+                }));
+                keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| name(a.1).cmp(name(b.1))));
+                for (k, (_, id)) in kids.iter_mut().zip(&keyed) {
+                    *k = *id;
+                }
             }
         }
         self.csr = OnceLock::from(csr);

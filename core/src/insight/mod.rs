@@ -44,8 +44,15 @@ pub const MAX_EVALUATIONS: usize = 160;
 /// about this many nodes in all (never below [`MIN_EVALUATIONS`]).
 pub const NODE_WALK_BUDGET: usize = 24_000_000;
 
-/// The fewest evaluations a call may spend, whatever the tree's size.
+/// The fewest evaluations a call may spend, whatever the tree's size (a
+/// rule set of more than [`RULES_PER_EVALUATION`] rules gets fewer).
 pub const MIN_EVALUATIONS: usize = 24;
+
+/// Rules an evaluation is priced at: a walk matches every node against every
+/// rule, so a set with k times as many rules gets k times fewer evaluations
+/// (at least one), which keeps a generated 10,000-line file from spending
+/// minutes on suggestions.
+pub const RULES_PER_EVALUATION: usize = 64;
 
 /// How many example paths a lint or suggestion carries.
 pub const MAX_SAMPLE_PATHS: usize = 10;
@@ -181,7 +188,8 @@ pub struct Insight {
     /// The suggestions, biggest saving first (bundle and allow-list included).
     pub suggestions: Vec<Suggestion>,
     /// Rule-set evaluations (tree walks) spent: at most [`MAX_EVALUATIONS`],
-    /// fewer on large trees (see [`NODE_WALK_BUDGET`]).
+    /// fewer on large trees (see [`NODE_WALK_BUDGET`]) and large rule sets
+    /// (see [`RULES_PER_EVALUATION`]).
     pub evaluations: usize,
 }
 
@@ -336,7 +344,11 @@ impl<'a> Ctx<'a> {
             needed: OnceCell::new(),
             sources: OnceCell::new(),
             evaluations: Cell::new(0),
-            budget: (NODE_WALK_BUDGET / n.max(1)).clamp(MIN_EVALUATIONS, MAX_EVALUATIONS),
+            budget: {
+                let by_tree = (NODE_WALK_BUDGET / n.max(1)).clamp(MIN_EVALUATIONS, MAX_EVALUATIONS);
+                let rules = input.rules.map_or(0, |r| r.rules().len()).max(RULES_PER_EVALUATION);
+                (by_tree * RULES_PER_EVALUATION / rules).max(1)
+            },
         }
     }
 

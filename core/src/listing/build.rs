@@ -301,15 +301,39 @@ pub(crate) fn looks_like_file(path: &[u8]) -> bool {
 /// Not listed, or the record index + 1.
 const IMPLIED: u32 = 0;
 
+/// How many leading bytes `a` and `b` share.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 8 <= n {
+        let x = u64::from_le_bytes(a[i..i + 8].try_into().expect("8 bytes"))
+            ^ u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        if x != 0 {
+            return i + x.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    i + a[i..n].iter().zip(&b[i..n]).take_while(|(x, y)| x == y).count()
+}
+
 /// Puts `path` (relative to the context after `strip_root`) in the tree:
 /// the parent directories (implied ones created), then the entry itself as
-/// `entry` unless the path is already listed. Returns the node, or `Ok(None)`
-/// for the context root, or the problem text.
+/// `entry` unless the path is already listed.
 struct Placer {
-    /// The raw directory part of the previous path and its node: listings
-    /// name a directory's entries together, so most paths skip the walk.
+    /// The raw directory part of the previous path: listings name a
+    /// directory's entries together and walk in depth-first order, so most
+    /// paths share most of their directories with the previous one.
     last_dir: Vec<u8>,
-    last_node: NodeId,
+    /// The nodes of `last_dir`'s first components, each with the offset in
+    /// `last_dir` where its component ends.
+    stack: Vec<(usize, NodeId)>,
+}
+
+enum DirError {
+    /// A `..` component.
+    Outside,
+    /// The component ending at this offset is not a directory.
+    NotADirectory(usize),
 }
 
 enum Placed {
@@ -319,10 +343,61 @@ enum Placed {
 }
 
 impl Placer {
-    fn place(&mut self, tree: &mut ContextTree, path: &[u8], entry: Entry) -> Result<Placed, String> {
-        if path.windows(2).any(|w| w == b"..") && path.split(|&b| b == b'/').any(|p| p == b"..") {
-            return Err("path leaves the context (`..`); skipped".into());
+    fn new() -> Placer {
+        Placer { last_dir: Vec::new(), stack: Vec::new() }
+    }
+
+    fn forget(&mut self) {
+        self.last_dir.clear();
+        self.stack.clear();
+    }
+
+    /// The directory `dir` (raw: `./`, `//` tolerated), created where missing.
+    fn dir(&mut self, tree: &mut ContextTree, dir: &[u8]) -> Result<NodeId, DirError> {
+        if dir == self.last_dir.as_slice() {
+            return Ok(self.stack.last().map_or(ROOT, |s| s.1));
         }
+        let same = common_prefix(dir, &self.last_dir);
+        // A component of the previous directory is shared when it ends
+        // within the common bytes, at a component boundary of `dir` too.
+        let keep = self
+            .stack
+            .iter()
+            .take_while(|&&(end, _)| end < same || (end == same && (end == dir.len() || dir[end] == b'/')))
+            .count();
+        self.stack.truncate(keep);
+        let (mut pos, mut cur) = self.stack.last().copied().unwrap_or((0, ROOT));
+        // The shared components were checked with the previous path.
+        let rest = &dir[pos..];
+        if memchr::memchr_iter(b'.', rest).any(|i| rest.get(i + 1) == Some(&b'.'))
+            && rest.split(|&b| b == b'/').any(|p| p == b"..")
+        {
+            self.forget();
+            return Err(DirError::Outside);
+        }
+        self.last_dir.clear();
+        self.last_dir.extend_from_slice(dir);
+        while pos < dir.len() {
+            let start = if dir[pos] == b'/' { pos + 1 } else { pos };
+            let end = memchr::memchr(b'/', &dir[start..]).map_or(dir.len(), |i| start + i);
+            pos = end;
+            let part = &dir[start..end];
+            if part.is_empty() || part == b"." {
+                continue;
+            }
+            let Some(id) = tree.dir_child(cur, part) else {
+                self.forget();
+                return Err(DirError::NotADirectory(end));
+            };
+            cur = id;
+            self.stack.push((end, cur));
+        }
+        Ok(cur)
+    }
+
+    /// The node placed, `Placed::Root` for the context root, or the problem text.
+    fn place(&mut self, tree: &mut ContextTree, path: &[u8], entry: Entry) -> Result<Placed, String> {
+        let outside = || "path leaves the context (`..`); skipped".to_string();
         let trimmed = {
             let mut end = path.len();
             while end > 0 && path[end - 1] == b'/' {
@@ -330,7 +405,7 @@ impl Placer {
             }
             &path[..end]
         };
-        let (dir, name) = match trimmed.iter().rposition(|&b| b == b'/') {
+        let (dir, name) = match memchr::memrchr(b'/', trimmed) {
             Some(i) => (&trimmed[..i], &trimmed[i + 1..]),
             None => (&b""[..], trimmed),
         };
@@ -344,31 +419,21 @@ impl Placer {
         } else {
             (dir, name)
         };
-        let parent = if !dir.is_empty() && dir == self.last_dir.as_slice() {
-            self.last_node
-        } else {
-            let mut cur = ROOT;
-            let mut done: Vec<&[u8]> = Vec::new();
-            for part in dir.split(|&b| b == b'/').filter(|p| !p.is_empty() && *p != b".") {
-                done.push(part);
-                cur = match tree.dir_child(cur, part) {
-                    Some(id) => id,
-                    None => {
-                        let parent = String::from_utf8_lossy(&done.join(&b'/')).into_owned();
-                        let path = clean(path).map(|p| String::from_utf8_lossy(&p).into_owned()).unwrap_or_default();
-                        return Err(format!("{}; skipped", crate::tree::TreeError::NotADirectory { path, parent }));
-                    }
-                };
-            }
-            self.last_dir.clear();
-            self.last_dir.extend_from_slice(dir);
-            self.last_node = cur;
-            cur
-        };
-        if let Some(id) = tree.child(parent, name) {
-            return Ok(Placed::Existing(id));
+        if name == b".." {
+            return Err(outside());
         }
-        Ok(Placed::New(tree.push_new(parent, name, entry)))
+        let parent = self.dir(tree, dir).map_err(|e| {
+            let DirError::NotADirectory(end) = e else {
+                return outside();
+            };
+            let parent = clean(&dir[..end]).map(|p| String::from_utf8_lossy(&p).into_owned()).unwrap_or_default();
+            let path = clean(path).map(|p| String::from_utf8_lossy(&p).into_owned()).unwrap_or_default();
+            format!("{}; skipped", crate::tree::TreeError::NotADirectory { path, parent })
+        })?;
+        Ok(match tree.child_or_push(parent, name, entry) {
+            (id, true) => Placed::New(id),
+            (id, false) => Placed::Existing(id),
+        })
     }
 }
 
@@ -395,7 +460,7 @@ pub(crate) fn build(
     let mut node_of: Vec<NodeId> = vec![ROOT; recs.len()];
     let mut root_rec: Option<usize> = None;
     let mut duplicates = 0usize;
-    let mut placer = Placer { last_dir: Vec::new(), last_node: ROOT };
+    let mut placer = Placer::new();
     for (i, rec) in recs.iter().enumerate() {
         let path = rec.path(input);
         if path.len() > MAX_PATH {
@@ -477,15 +542,17 @@ pub(crate) fn build(
             // are) or when many leaves are named like files.
             let nested = (1..n).any(|id| listed[id] != IMPLIED && listed_below[id]);
             let summary = root_rec.is_none() && !nested;
-            let (mut leaves, mut zero, mut filelike) = (0usize, false, 0usize);
-            for id in 1..n {
-                if listed[id] != IMPLIED && !listed_below[id] {
-                    leaves += 1;
-                    zero |= size_of(id).1 == 0;
-                    filelike += usize::from(looks_like_file(tree.name(id as NodeId)));
-                }
+            let is_leaf = |id: usize| listed[id] != IMPLIED && !listed_below[id];
+            let (mut leaves, mut zero) = (0usize, false);
+            for id in (1..n).filter(|&id| is_leaf(id)) {
+                leaves += 1;
+                zero |= size_of(id).1 == 0;
             }
-            let all = !summary && (zero || (leaves > 0 && filelike * 10 >= leaves * 3));
+            // Names are only looked at when the sizes do not settle it.
+            let filelike = || {
+                (1..n).filter(|&id| is_leaf(id) && looks_like_file(tree.name(id as NodeId))).count() * 10 >= leaves * 3
+            };
+            let all = !summary && (zero || (leaves > 0 && filelike()));
             let l = if summary {
                 Leaves::Unknown
             } else if all {

@@ -221,11 +221,11 @@ fn split_parsed(line: &[u8]) -> Option<(&[u8], usize, (num::Dec, u64))> {
 /// Returns the records read (non-empty lines).
 pub(crate) fn parse_input(input: &[u8], nul: bool, format: ListingFormat, problems: &mut Problems) -> (Parsed, usize) {
     let first = input.split(|&b| b == b'\n').find(|l| !l.is_empty());
-    let plain = !nul && !first.is_some_and(|l| l.ends_with(b"\r")) && !input.contains(&0x1b);
+    let plain = !nul && !first.is_some_and(|l| l.ends_with(b"\r")) && memchr::memchr(0x1b, input).is_none();
     if plain {
         // Room for every record at once (growing the vector would copy it),
         // within a few bytes per input byte whatever the line lengths.
-        let capacity = (input.iter().filter(|&&b| b == b'\n').count() + 1).min(input.len() / 16);
+        let capacity = (memchr::memchr_iter(b'\n', input).count() + 1).min(input.len() / 16);
         // The lines of `records` without its copies: no CRLF, no colour codes.
         let mut pos = 0usize;
         let mut no = 0usize;
@@ -234,7 +234,7 @@ pub(crate) fn parse_input(input: &[u8], nul: bool, format: ListingFormat, proble
                 return None;
             }
             let start = pos;
-            let end = input[start..].iter().position(|&b| b == b'\n').map_or(input.len(), |i| start + i);
+            let end = memchr::memchr(b'\n', &input[start..]).map_or(input.len(), |i| start + i);
             pos = end + 1;
             no += 1;
             Some((no, &input[start..end], Some(start)))

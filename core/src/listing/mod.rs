@@ -470,11 +470,11 @@ pub(crate) struct Line<'a> {
 
 /// Whether the input's records are NUL-terminated rather than lines.
 pub(crate) fn is_nul_separated(input: &[u8]) -> bool {
-    let nuls = input.iter().filter(|&&b| b == 0).count();
-    if nuls == 0 {
+    if memchr::memchr(0, input).is_none() {
         return false;
     }
-    let newlines = input.iter().filter(|&&b| b == b'\n').count();
+    let nuls = memchr::memchr_iter(0, input).count();
+    let newlines = memchr::memchr_iter(b'\n', input).count();
     newlines == 0 || nuls >= newlines
 }
 
@@ -506,7 +506,13 @@ fn strip_ansi(line: &[u8]) -> std::borrow::Cow<'_, [u8]> {
 /// colour codes removed) or NUL-terminated records. Empty trailing record dropped.
 pub(crate) fn records(input: &[u8], nul: bool) -> Vec<(usize, std::borrow::Cow<'_, [u8]>)> {
     let sep = if nul { 0u8 } else { b'\n' };
-    let mut parts: Vec<&[u8]> = input.split(|&b| b == sep).collect();
+    let mut parts: Vec<&[u8]> = Vec::new();
+    let mut start = 0;
+    for end in memchr::memchr_iter(sep, input) {
+        parts.push(&input[start..end]);
+        start = end + 1;
+    }
+    parts.push(&input[start..]);
     if parts.last().is_some_and(|p| p.is_empty() || (nul && *p == b"\n")) {
         parts.pop();
     }
