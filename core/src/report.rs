@@ -207,8 +207,9 @@ pub fn bounds(tree: &ContextTree, rules: Option<&RuleSet>, t: &Transfer) -> Boun
     for e in &t.entries {
         if matches!(e.kind, crate::eval::SentKind::File) {
             let (a, b) = tree.size_bounds(e.node);
-            lo += a;
-            hi += b;
+            // Rounded sizes near u64::MAX (`16E` in `du -h`) must not wrap.
+            lo = lo.saturating_add(a);
+            hi = hi.saturating_add(b);
         }
     }
     let mut undecided = std::collections::BTreeSet::new();
@@ -231,10 +232,10 @@ pub fn bounds(tree: &ContextTree, rules: Option<&RuleSet>, t: &Transfer) -> Boun
                 if cutters.is_empty() { (ulo, uhi, vec![]) } else { (0, uhi, cutters) }
             }
         };
-        lo += in_lo;
-        hi += in_hi;
+        lo = lo.saturating_add(in_lo);
+        hi = hi.saturating_add(in_hi);
         if matches!(state, NodeState::Sent | NodeState::SentForDescendant | NodeState::Empty) {
-            estimate += ulo;
+            estimate = estimate.saturating_add(ulo);
         }
         if let Some(r) = rules {
             undecided.extend(deciders.into_iter().map(|i| r.rules()[i].line));
