@@ -474,6 +474,18 @@ impl State {
         Some(format!("{base}#{}", s.share.fragment))
     }
 
+    /// Remembers the figures on screen as what the next edit is compared with.
+    fn keep_baseline(&mut self) {
+        if let Some(s) = self.current() {
+            self.baseline = Some(Baseline {
+                bytes: s.totals.context_bytes,
+                files: s.totals.context_files,
+                rules: self.rules.clone(),
+                builder: self.builder,
+            });
+        }
+    }
+
     fn bump(&mut self) {
         self.seq += 1;
     }
@@ -533,13 +545,8 @@ impl State {
                     return;
                 }
                 let burst_over = self.last_rules_edit.is_none_or(|t| now - t > EDIT_BURST_MS);
-                if burst_over && let Some(s) = self.current() {
-                    self.baseline = Some(Baseline {
-                        bytes: s.totals.context_bytes,
-                        files: s.totals.context_files,
-                        rules: self.rules.clone(),
-                        builder: self.builder,
-                    });
+                if burst_over {
+                    self.keep_baseline();
                 }
                 self.last_rules_edit = Some(now);
                 self.rules = Rc::from(text);
@@ -549,14 +556,7 @@ impl State {
                 if b == self.builder {
                     return;
                 }
-                if let Some(s) = self.current() {
-                    self.baseline = Some(Baseline {
-                        bytes: s.totals.context_bytes,
-                        files: s.totals.context_files,
-                        rules: self.rules.clone(),
-                        builder: self.builder,
-                    });
-                }
+                self.keep_baseline();
                 self.last_rules_edit = None;
                 self.builder = b;
                 self.bump();
@@ -676,14 +676,7 @@ impl State {
                     let text = c.text.clone();
                     self.ignore_chosen = Some(i);
                     if *self.rules != *text {
-                        if let Some(s) = self.current() {
-                            self.baseline = Some(Baseline {
-                                bytes: s.totals.context_bytes,
-                                files: s.totals.context_files,
-                                rules: self.rules.clone(),
-                                builder: self.builder,
-                            });
-                        }
+                        self.keep_baseline();
                         self.rules = text;
                         self.last_rules_edit = None;
                         self.bump();
