@@ -54,11 +54,11 @@ pub fn diff(tree: &ContextTree, before: &Transfer, after: &Transfer) -> Diff {
             let size = if tree.kind(id) == EntryKind::File { tree.size(id) } else { 0 };
             match (b, a) {
                 (false, true) => {
-                    m.added_bytes += size;
+                    m.added_bytes = m.added_bytes.saturating_add(size);
                     m.added_files += 1;
                 }
                 (true, false) => {
-                    m.removed_bytes += size;
+                    m.removed_bytes = m.removed_bytes.saturating_add(size);
                     m.removed_files += 1;
                 }
                 _ => m.steady += 1,
@@ -68,9 +68,9 @@ pub fn diff(tree: &ContextTree, before: &Transfer, after: &Transfer) -> Diff {
         let p = tree.parent(id) as usize;
         let c = moves[id as usize];
         let pm = &mut moves[p];
-        pm.added_bytes += c.added_bytes;
+        pm.added_bytes = pm.added_bytes.saturating_add(c.added_bytes);
         pm.added_files += c.added_files;
-        pm.removed_bytes += c.removed_bytes;
+        pm.removed_bytes = pm.removed_bytes.saturating_add(c.removed_bytes);
         pm.removed_files += c.removed_files;
         pm.steady += c.steady;
     }

@@ -157,11 +157,11 @@ pub fn wire(tree: &ContextTree, t: &Transfer) -> WireReport {
     for e in &t.entries {
         let path_len = tree.path(e.node).len() as u64;
         let link = tree.link_target(e.node).map_or(0, |l| l.len() as u64);
-        meta += STAT_OVERHEAD + path_len + link;
+        meta = u64::saturating_add(meta, STAT_OVERHEAD + path_len + link);
         if matches!(e.kind, crate::eval::SentKind::File) {
             let size = tree.size(e.node);
             // Every file ends with an empty DATA packet.
-            data += size + (size.div_ceil(CHUNK) + 1) * DATA_OVERHEAD;
+            data = u64::saturating_add(data, size.saturating_add((size.div_ceil(CHUNK) + 1) * DATA_OVERHEAD));
         }
     }
     WireReport { cold_bytes_estimate: meta + data, warm_bytes_estimate: meta }
@@ -267,7 +267,7 @@ pub fn tree_totals(tree: &ContextTree) -> (u64, u64) {
         if tree.kind(id) == EntryKind::File {
             let g = tree.link_group(id);
             if g == 0 || seen.insert(g) {
-                bytes += tree.size(id);
+                bytes = u64::saturating_add(bytes, tree.size(id));
                 files += 1;
             }
         }
@@ -324,7 +324,8 @@ pub fn build_report(
     };
     let (mut all_bytes, all_files) = tree_totals(tree);
     if tree.has_uncertainty() {
-        all_bytes += std::iter::once(ROOT).chain(tree.walk()).map(|id| tree.unlisted(id).0).sum::<u64>();
+        all_bytes =
+            std::iter::once(ROOT).chain(tree.walk()).fold(all_bytes, |b, id| b.saturating_add(tree.unlisted(id).0));
     }
     let mut context = ContextReport::from(main.totals);
     if tree.has_uncertainty() && !unused {
@@ -350,7 +351,7 @@ pub fn build_report(
             }
             if let Some(r) = decided[id as usize] {
                 per_rule[r as usize].0 += 1;
-                per_rule[r as usize].1 += tree.size(id);
+                per_rule[r as usize].1 = per_rule[r as usize].1.saturating_add(tree.size(id));
             }
         }
         let opts = TransferOptions { rules: None, follow_paths: follow.as_deref() };
@@ -361,7 +362,7 @@ pub fn build_report(
             if tree.has_uncertainty() && !unused {
                 apply_bounds(tree, Some(s), &t, &mut without);
             }
-            (without.bytes as i64 - context.bytes as i64, t.totals.files as i64 - context.files as i64)
+            (delta(without.bytes, context.bytes), delta(t.totals.files, context.files))
         };
         let savings = if unused {
             // Nothing is sent, with or without any rule.
@@ -509,11 +510,18 @@ fn rule_savings(
             out[i] = spend(per_walk).then(|| naive(&s));
             continue;
         }
-        let (files, bytes) =
-            hit.iter().fold((0u64, 0u64), |(f, b), &r| (f + below[r as usize].0, b + below[r as usize].1));
-        out[i] = Some((t.totals.file_bytes as i64 - bytes as i64, t.totals.files as i64 - files as i64));
+        let (files, bytes) = hit.iter().fold((0u64, 0u64), |(f, b), &r| {
+            (f.saturating_add(below[r as usize].0), b.saturating_add(below[r as usize].1))
+        });
+        out[i] = Some((delta(t.totals.file_bytes, bytes), delta(t.totals.files, files)));
     }
     out
+}
+
+/// `a - b` as a signed saving, clamped: listings can claim sizes near
+/// `u64::MAX`, which no `i64` holds.
+fn delta(a: u64, b: u64) -> i64 {
+    (i128::from(a) - i128::from(b)).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 
 /// One rule's saving on demand, as [`build_report`] computes every rule's:
@@ -569,7 +577,7 @@ impl<'t> RuleSavings<'t> {
             if tree.has_uncertainty() {
                 apply_bounds(tree, Some(s), &t, &mut without);
             }
-            (without.bytes as i64 - context.bytes as i64, t.totals.files as i64 - context.files as i64)
+            (delta(without.bytes, context.bytes), delta(t.totals.files, context.files))
         };
         rule_savings(tree, self.set, &opts, &self.main, &self.roots, naive, Some(i))[i]
     }
@@ -589,7 +597,7 @@ fn sent_below(tree: &ContextTree, t: &Transfer) -> Vec<(u64, u64, u64)> {
         let p = tree.parent(id) as usize;
         let (f, b, n) = below[id as usize];
         below[p].0 += f;
-        below[p].1 += b;
+        below[p].1 = below[p].1.saturating_add(b);
         below[p].2 += n;
     }
     below
@@ -604,7 +612,7 @@ pub fn sent_sizes(tree: &ContextTree, t: &Transfer) -> Vec<u64> {
             let mut cur: NodeId = e.node;
             let s = tree.size(e.node);
             loop {
-                sizes[cur as usize] += s;
+                sizes[cur as usize] = sizes[cur as usize].saturating_add(s);
                 if cur == ROOT {
                     break;
                 }

@@ -390,7 +390,7 @@ fn record(
     match kind {
         SentKind::File => {
             t.files += 1;
-            t.file_bytes += tree.size(id);
+            t.file_bytes = t.file_bytes.saturating_add(tree.size(id));
         }
         SentKind::Dir => t.dirs += 1,
         SentKind::Symlink => t.symlinks += 1,

@@ -56,6 +56,35 @@ fn required_literals(runes: &[char]) -> (String, String) {
     (prefix.into_iter().collect(), suffix)
 }
 
+/// How many compiled regexps [`compile_cached`] keeps per thread: enough
+/// for every regexp rule of a real ignore file, small enough to bound memory.
+const REGEX_CACHE_SIZE: usize = 512;
+
+/// Compiles a translated regexp, reusing an earlier compilation of the same
+/// text. Compiling dominates parsing (the UTF-8 automaton for `[^/]` alone
+/// allocates a large table), and a front end re-parses the whole file on
+/// every edit, with nearly every line unchanged. `Regex` clones share one
+/// compiled program.
+fn compile_cached(rust: String) -> Result<regex::Regex, String> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, Result<regex::Regex, String>>> = RefCell::new(HashMap::new());
+    }
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(&rust).cloned()) {
+        return hit;
+    }
+    let built = regex::RegexBuilder::new(&rust).size_limit(1 << 24).build().map_err(|e| format!("{e}"));
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= REGEX_CACHE_SIZE {
+            c.clear();
+        }
+        c.insert(rust, built.clone());
+    });
+    built
+}
+
 /// How a pattern is tested, chosen exactly as Docker chooses (its fast paths
 /// are observable: `**foo` is a suffix test, `foo**` a prefix test).
 #[derive(Debug, Clone)]
@@ -163,12 +192,12 @@ impl Matcher {
             Kind::Regexp => {
                 re.push('$');
                 match goregex::translate(&re) {
-                    Ok(rust) => match regex::RegexBuilder::new(&rust).size_limit(1 << 24).build() {
+                    Ok(rust) => match compile_cached(rust) {
                         Ok(re) => {
                             let (prefix, suffix) = required_literals(&runes);
                             Matcher::Regex(Box::new(Prefiltered { prefix, suffix, re }))
                         }
-                        Err(e) => Matcher::Invalid(format!("{e}")),
+                        Err(e) => Matcher::Invalid(e),
                     },
                     Err(e) => Matcher::Invalid(e.0),
                 }

@@ -152,7 +152,7 @@ pub(crate) fn copy_lints(ctx: &Ctx<'_>, out: &mut Vec<Lint>) {
         let mut bytes = 0;
         for &(id, rule) in &src.dropped {
             let size = if ctx.tree.kind(id) == EntryKind::File { ctx.tree.size(id) } else { 0 };
-            bytes += size;
+            bytes = u64::saturating_add(bytes, size);
             if let Some(r) = rule {
                 *by_rule.entry(r as usize).or_default() += size.max(1);
             }
@@ -381,7 +381,7 @@ fn narrower_context(ctx: &Ctx<'_>, out: &mut Vec<Suggestion>) {
                 cur = ctx.tree.parent(cur);
             }
             if cur == node {
-                bytes += ctx.tree.size(e.node);
+                bytes = u64::saturating_add(bytes, ctx.tree.size(e.node));
                 files += 1;
             }
         }
@@ -540,7 +540,7 @@ fn cache_mounts(ctx: &Ctx<'_>, out: &mut Vec<Suggestion>) {
                         cur = ctx.tree.parent(cur);
                     }
                     if !nested {
-                        local_bytes += ctx.all[id as usize].0;
+                        local_bytes = u64::saturating_add(local_bytes, ctx.all[id as usize].0);
                         local_dirs += 1;
                     }
                 }

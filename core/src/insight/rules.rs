@@ -42,9 +42,9 @@ impl Hits {
         self.count += 1;
         let (b, f) = ctx.all[id as usize];
         let (sb, sf) = ctx.sent[id as usize];
-        self.bytes += b;
+        self.bytes = self.bytes.saturating_add(b);
         self.files += f;
-        self.sent_bytes += sb;
+        self.sent_bytes = self.sent_bytes.saturating_add(sb);
         self.sent_files += sf;
     }
 
@@ -689,7 +689,7 @@ fn exception_lints(
                     && v.decided_by == Some(i)
                 {
                     files += 1;
-                    bytes += tree.size(id);
+                    bytes = u64::saturating_add(bytes, tree.size(id));
                     if affected.len() < MAX_SAMPLE_PATHS {
                         affected.push(id);
                     }
@@ -781,7 +781,7 @@ fn exception_lints(
             {
                 later.insert(j);
                 files += ctx.all[id as usize].1 - ctx.sent[id as usize].1;
-                bytes += ctx.all[id as usize].0 - ctx.sent[id as usize].0;
+                bytes = u64::saturating_add(bytes, ctx.all[id as usize].0.saturating_sub(ctx.sent[id as usize].0));
                 if sample.len() < MAX_SAMPLE_PATHS {
                     sample.push(ctx.show(id));
                 }
