@@ -295,6 +295,20 @@ impl Drop for Session {
     }
 }
 
+/// The release `ctxlens` binary, or `cargo run` of it when it is not built.
+pub fn cli_command() -> Command {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
+    let bin = target.join("release/ctxlens");
+    if bin.is_file() {
+        Command::new(bin)
+    } else {
+        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        c.args(["run", "--quiet", "--release", "-p", "ctxlens", "--manifest-path"]);
+        c.arg(root().join("Cargo.toml")).arg("--");
+        c
+    }
+}
+
 /// The CLI's JSON report for a listing and an ignore file (`ctxlens --listing F --ignore-file F --json`).
 pub fn cli_report(listing: &str, rules: &str, classic: bool) -> Result<Value, String> {
     let dir = std::env::temp_dir().join(format!("ctxlens-e2e-cli-{}-{}", std::process::id(), free_port()));
@@ -302,16 +316,7 @@ pub fn cli_report(listing: &str, rules: &str, classic: bool) -> Result<Value, St
     let (l, r) = (dir.join("listing.txt"), dir.join("dockerignore"));
     std::fs::write(&l, listing).map_err(|e| e.to_string())?;
     std::fs::write(&r, rules).map_err(|e| e.to_string())?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
-    let bin = target.join("release/ctxlens");
-    let mut cmd = if bin.is_file() {
-        Command::new(bin)
-    } else {
-        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        c.args(["run", "--quiet", "--release", "-p", "ctxlens", "--manifest-path"]);
-        c.arg(root().join("Cargo.toml")).arg("--");
-        c
-    };
+    let mut cmd = cli_command();
     cmd.arg("--listing").arg(&l).arg("--ignore-file").arg(&r).arg("--json");
     if classic {
         cmd.args(["--builder", "classic"]);

@@ -7,8 +7,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemDirectoryReader, FileSystemEntry,
-    FileSystemFileEntry,
+    DataTransfer, File, FileSystemDirectoryEntry, FileSystemDirectoryReader, FileSystemEntry, FileSystemFileEntry,
 };
 
 use crate::protocol::FolderEntry;
@@ -145,13 +144,12 @@ pub async fn walk(root: FileSystemDirectoryEntry, progress: impl Fn(Loading)) ->
 /// Reads the files of an `<input type=file webkitdirectory>` picker. Paths
 /// are `webkitRelativePath` minus the folder's own name; directories are
 /// implied (the picker does not list empty ones).
-pub async fn from_file_list(list: FileList) -> Result<ReadFolder, String> {
+pub async fn from_file_list(files: Vec<File>) -> Result<ReadFolder, String> {
     let mut entries = Vec::new();
     let mut ignore_files = Vec::new();
     let mut dirs = std::collections::BTreeSet::new();
     let mut name = String::new();
-    for i in 0..list.length() {
-        let Some(file) = list.get(i) else { continue };
+    for file in files {
         let rel =
             Reflect::get(&file, &"webkitRelativePath".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
         let rel = if rel.is_empty() { file.name() } else { rel };

@@ -193,7 +193,8 @@ fn e2e(filter: Option<&str>) -> Result<(), String> {
 fn e2e_with(filter: Option<&str>, env: &[(&str, PathBuf)]) -> Result<(), String> {
     let mut c = cargo();
     c.envs(env.iter().map(|(k, v)| (*k, v.as_os_str())));
-    c.args(["test", "-p", "ctxlens-e2e", "--locked", "--release", "--test", "browser"]);
+    // Every test file (`browser`, `folder`): a filter names one test.
+    c.args(["test", "-p", "ctxlens-e2e", "--locked", "--release", "--tests"]);
     c.arg("--");
     if let Some(f) = filter {
         c.args([f, "--exact"]);
@@ -224,6 +225,7 @@ fn test() -> Result<(), String> {
     // The CLI the end-to-end test compares the page with.
     run(cargo().args(["build", "--release", "--locked", "-p", "ctxlens"]))?;
     e2e(Some("page_matches_cli_and_permalinks_round_trip"))?;
+    e2e(Some("folder_pick_matches_cli_walk"))?;
     fuzz_smoke(FUZZ_SMOKE_SECONDS)
 }
 

@@ -108,7 +108,10 @@ pub fn InputPanel(p: &PanelProps) -> Html {
             let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else {
                 return;
             };
-            let Some(files) = input.files() else { return };
+            let Some(list) = input.files() else { return };
+            // Clearing the input below empties this same FileList in place:
+            // take the files out first.
+            let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
             let dispatch = dispatch.clone();
             dispatch.emit(Action::FolderStarted("folder".into()));
             wasm_bindgen_futures::spawn_local(async move {
