@@ -1,7 +1,8 @@
 //! A real folder picked with the page's directory picker, in real headless
 //! Chromium: the page reads it locally (`webkitdirectory`, `File.size`,
 //! its `.dockerignore`) and must show what the CLI shows when it walks the
-//! same directory.
+//! same directory; so must a drop of it (stand-in FileSystem entries, since
+//! WebDriver cannot drag from the desktop).
 //!
 //! Needs a built `dist/`, `chromium` and `chromedriver`: run through
 //! `cargo xtask test` (or `cargo xtask e2e folder_pick_matches_cli_walk`).
@@ -54,6 +55,59 @@ fn make_context(dir: &Path) -> std::io::Result<()> {
         "# the RCA's kind of rules\n.git\n**/node_modules\n**/*.test\n**/coverage*.out\ndocs\n!docs/keep\n",
     )
 }
+
+/// `[path, is_dir, size, text]` for every entry under `dir` (text only for ignore files).
+fn describe(dir: &Path, prefix: &str, out: &mut Vec<Value>) -> std::io::Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        if e.file_type()?.is_dir() {
+            out.push(json!([path, true, 0, null]));
+            describe(&e.path(), &path, out)?;
+        } else {
+            let text = name.ends_with("dockerignore").then(|| std::fs::read_to_string(e.path())).transpose()?;
+            out.push(json!([path, false, e.metadata()?.len(), text]));
+        }
+    }
+    Ok(())
+}
+
+/// Drops a folder described as `[path, is_dir, size, text]` rows on the page,
+/// through objects shaped like `FileSystemDirectoryEntry`/`FileSystemFileEntry`.
+const DROP_FOLDER: &str = r#"
+const [rootName, rows] = arguments;
+const dirs = new Map([['', []]]);
+for (const [path, isDir, size, text] of rows) {
+  const name = path.split('/').pop();
+  const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+  let entry;
+  if (isDir) {
+    dirs.set(path, dirs.get(path) || []);
+    entry = {name, isDirectory: true, isFile: false, createReader: () => reader(path)};
+  } else {
+    const file = new File([text !== null ? text : new Uint8Array(size)], name);
+    entry = {name, isDirectory: false, isFile: true, file: (ok) => setTimeout(() => ok(file), 0)};
+  }
+  if (!dirs.has(parent)) dirs.set(parent, []);
+  dirs.get(parent).push(entry);
+}
+function reader(path) {
+  let at = 0;
+  return {readEntries(ok) {
+    const batch = (dirs.get(path) || []).slice(at, at + 2);
+    at += batch.length;
+    setTimeout(() => ok(batch), 0);
+  }};
+}
+const root = {name: rootName, isDirectory: true, isFile: false, createReader: () => reader('')};
+const item = {kind: 'file', webkitGetAsEntry: () => root, getAsFile: () => null};
+const dt = {items: {length: 1, get: (i) => i === 0 ? item : undefined, 0: item}, types: ['Files'], files: []};
+const ev = new Event('drop', {bubbles: true, cancelable: true});
+Object.defineProperty(ev, 'dataTransfer', {value: dt});
+document.querySelector('.app').dispatchEvent(ev);
+return true;
+"#;
 
 #[test]
 #[ignore = "needs dist/, chromium and chromedriver: run `cargo xtask test`"]
@@ -118,6 +172,32 @@ fn folder_pick_matches_cli_walk() -> Result<(), String> {
         WAIT,
     )?;
     assert_eq!(rows, json!(6));
+
+    // A drop of the same folder. WebDriver cannot drag from the desktop, so
+    // the drop event carries stand-ins for the browser's FileSystem entries,
+    // made from the real directory: the page's own walk (readEntries until it
+    // returns nothing, in batches of 2 here; File.size; the ignore file's text)
+    // must reach the same figures.
+    s.click(&s.find("[data-testid=sample-button]")?)?;
+    s.wait_for(
+        "the sample again",
+        "const b = document.querySelector('[data-testid=context-bytes]'); return b && b.dataset.bytes !== arguments[0] ? true : null;",
+        json!([want_bytes.to_string()]),
+        WAIT,
+    )?;
+    let mut tree = Vec::new();
+    describe(&ctx, "", &mut tree).map_err(|e| e.to_string())?;
+    s.exec(DROP_FOLDER, json!([ctx.file_name().unwrap().to_string_lossy(), tree]))?;
+    let dropped = s.wait_for(
+        "the dropped folder's figures",
+        "const b = document.querySelector('[data-testid=context-bytes]'); \
+         const f = document.querySelector('[data-testid=context-files]'); \
+         if (!b || !f || b.dataset.bytes !== arguments[0]) return null; return [b.dataset.bytes, f.dataset.files];",
+        json!([want_bytes.to_string()]),
+        WAIT,
+    )?;
+    assert_eq!(dropped, json!([want_bytes.to_string(), want_files.to_string()]));
+
     let errs = s.errors()?;
     assert!(errs.as_array().is_none_or(|a| a.is_empty()), "the page reported errors: {errs}");
     let _ = std::fs::remove_dir_all(&ctx);
