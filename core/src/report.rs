@@ -164,7 +164,7 @@ pub fn wire(tree: &ContextTree, t: &Transfer) -> WireReport {
             data = u64::saturating_add(data, size.saturating_add((size.div_ceil(CHUNK) + 1) * DATA_OVERHEAD));
         }
     }
-    WireReport { cold_bytes_estimate: meta + data, warm_bytes_estimate: meta }
+    WireReport { cold_bytes_estimate: meta.saturating_add(data), warm_bytes_estimate: meta }
 }
 
 /// Everything ctxlens says about one context.

@@ -1,9 +1,11 @@
 //! Inputs the fuzz targets once crashed on, replayed the way the target
 //! feeds them (see `fuzz/fuzz_targets/`), so a fixed crash stays fixed.
 //! `listing_formats`: the first byte picks the format, the rest is the listing.
+//! The fuzz target stops at the report; the classic builder is checked too.
 
 use std::path::Path;
 
+use ctxlens_core::eval::classic::{ClassicOptions, classic_build};
 use ctxlens_core::ignore::RuleSet;
 use ctxlens_core::listing::{ListingFormat, parse_listing};
 use ctxlens_core::report::{IgnoreSource, build_report};
@@ -37,5 +39,12 @@ fn listing_formats_crashes_stay_fixed() {
         // Rounded sizes this large saturate instead of wrapping: the bounds stay ordered.
         assert!(report.context.bytes_min <= report.context.bytes_max, "{name}");
         assert!(report.context.bytes_min <= report.context.bytes, "{name}");
+        assert!(report.wire.cold_bytes_estimate >= report.wire.warm_bytes_estimate, "{name}");
+        // The CLI and the page also ask the classic builder about the same tree.
+        let classic = classic_build(
+            &listing.tree,
+            &ClassicOptions { dockerignore: Some(RULES), dockerfile: None, unreadable: &[] },
+        );
+        assert!(classic.tar_bytes >= classic.file_bytes, "{name}");
     }
 }

@@ -1,8 +1,10 @@
 //! Any bytes read as each listing format in turn (the first byte picks the
 //! format): every parser must return, never panic, and a parsed listing
-//! must survive accounting and evaluation.
+//! must survive accounting and evaluation, BuildKit's and the classic
+//! builder's.
 #![no_main]
 
+use ctxlens_core::eval::classic::{ClassicOptions, classic_build};
 use ctxlens_core::ignore::RuleSet;
 use ctxlens_core::listing::{ListingFormat, parse_listing};
 use ctxlens_core::report::{IgnoreSource, build_report};
@@ -21,5 +23,9 @@ fuzz_target!(|data: &[u8]| {
         let _ = listing.counts();
         let rules = RuleSet::parse(RULES).expect("valid rules");
         let _ = build_report(&listing.tree, Some(&rules), IgnoreSource::Context, None, None);
+        let _ = classic_build(
+            &listing.tree,
+            &ClassicOptions { dockerignore: Some(RULES), dockerfile: None, unreadable: &[] },
+        );
     }
 });

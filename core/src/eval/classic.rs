@@ -158,7 +158,7 @@ fn eval_symlinks(tree: &ContextTree, path: &[u8]) -> Option<Vec<u8>> {
 const BLOCK: u64 = 512;
 
 fn pad(n: u64) -> u64 {
-    n.div_ceil(BLOCK) * BLOCK
+    n.div_ceil(BLOCK).saturating_mul(BLOCK)
 }
 
 fn is_ascii(s: &[u8]) -> bool {
@@ -202,7 +202,7 @@ fn entry_bytes(name: &[u8], linkname: &[u8], size: u64) -> (u64, bool) {
         records += pax_record_len("size", size.to_string().len());
     }
     let pax = if records > 0 { BLOCK + pad(records) } else { 0 };
-    (pax + BLOCK + pad(size), records > 0)
+    (pax.saturating_add(BLOCK).saturating_add(pad(size)), records > 0)
 }
 
 /// Runs docker/cli's classic build steps on `tree`.
@@ -291,8 +291,8 @@ pub fn classic_build(tree: &ContextTree, opts: &ClassicOptions<'_>) -> ClassicBu
     };
 
     tar_walk(tree, &tar_set, &mut out);
-    out.tar_bytes = out.entries.iter().map(|e| e.tar_bytes).sum::<u64>() + 2 * BLOCK;
-    out.file_bytes = out.entries.iter().filter(|e| e.kind == TarKind::File).map(|e| e.size).sum();
+    out.tar_bytes = out.entries.iter().fold(2 * BLOCK, |a, e| a.saturating_add(e.tar_bytes));
+    out.file_bytes = out.entries.iter().filter(|e| e.kind == TarKind::File).fold(0, |a, e| a.saturating_add(e.size));
 
     let daemon = daemon(tree, &out, &file, requested, &rel_dockerfile, opts.dockerfile.is_none());
     if let Some(e) = &daemon.error {
@@ -494,6 +494,6 @@ fn daemon(
         removed,
         removed_entries,
         remaining_entries: remaining.len() as u64,
-        remaining_file_bytes: remaining.iter().filter(|e| e.kind == TarKind::File).map(|e| e.size).sum(),
+        remaining_file_bytes: remaining.iter().filter(|e| e.kind == TarKind::File).fold(0, |a, e| a.saturating_add(e.size)),
     }
 }
