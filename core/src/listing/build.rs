@@ -422,6 +422,14 @@ impl Placer {
         if name == b".." {
             return Err(outside());
         }
+        // A directory listed after its entries (`du`): one of the previous
+        // path's directories, already found.
+        if trimmed.len() <= self.last_dir.len()
+            && self.last_dir.starts_with(trimmed)
+            && let Some(&(_, id)) = self.stack.iter().rev().find(|s| s.0 == trimmed.len())
+        {
+            return Ok(Placed::Existing(id));
+        }
         let parent = self.dir(tree, dir).map_err(|e| {
             let DirError::NotADirectory(end) = e else {
                 return outside();

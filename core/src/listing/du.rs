@@ -619,6 +619,9 @@ mod tests {
         inputs.push(b"4\t./a.txt\n0\t./link\n8\t./d/x.go\n12\t./d\n24\t.\n".to_vec());
         inputs.push(b"4.0K\tDockerfile\n1.2M\taudit-results\n1.3M\ttotal\n".to_vec());
         inputs.push(b"40\t./a\n8\ttotal\n".to_vec());
+        inputs.push(b"7\t.\n".to_vec());
+        inputs.push(b"0\t./a\n0\t.\n".to_vec());
+        inputs.push(b"4\t./f\n2\t./f/g\n1\t./f\n".to_vec());
         let formats = [
             ListingFormat::Du,
             ListingFormat::DuBytes,
