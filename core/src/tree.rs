@@ -192,7 +192,7 @@ impl Index {
         }
         let mut t = self.tables[p];
         if (t.len as usize + 1) * 8 > t.cap as usize * 7 {
-            let cap = (t.cap as usize * 2).max(4);
+            let cap = (t.cap as usize * 2).max(8);
             let start = self.alloc(cap);
             let mask = cap - 1;
             for k in t.start..t.start + t.cap as usize {
@@ -216,11 +216,12 @@ impl Index {
             t.cap = cap as u32;
         }
         let mask = t.cap as usize - 1;
+        let table = &mut self.slots[t.start..t.start + t.cap as usize];
         let mut i = h as usize & mask;
-        while self.slots[t.start + i].1 != 0 {
+        while table[i].1 != 0 {
             i = (i + 1) & mask;
         }
-        self.slots[t.start + i] = (h, id);
+        table[i] = (h, id);
         t.len += 1;
         self.tables[p] = t;
         self.len += 1;
@@ -356,7 +357,14 @@ impl ContextTree {
     }
 
     /// Makes the tree insertable again after [`finish`](Self::finish).
+    #[inline]
     fn thaw(&mut self) {
+        if self.sorted || self.csr.get().is_some() {
+            self.thaw_slow();
+        }
+    }
+
+    fn thaw_slow(&mut self) {
         if self.sorted {
             self.sorted = false;
             self.csr = OnceLock::new();

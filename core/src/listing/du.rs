@@ -203,6 +203,20 @@ fn quick_size(tok: &[u8]) -> Option<(num::Dec, u64)> {
 
 /// Splits a line at its first TAB and reads the size (`None`: not a du line).
 fn split_parsed(line: &[u8]) -> Option<(&[u8], usize, (num::Dec, u64))> {
+    // Plain digits up to the TAB, read in the same pass.
+    let mut v: u64 = 0;
+    let mut i = 0;
+    while i < line.len().min(19) {
+        let d = line[i].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        v = v * 10 + u64::from(d);
+        i += 1;
+    }
+    if i > 0 && line.get(i) == Some(&b'\t') && i + 1 < line.len() {
+        return Some((&line[..i], i + 1, (num::Dec { digits: u128::from(v), decimals: 0 }, 1)));
+    }
     let tab = line.iter().position(|&b| b == b'\t')?;
     if tab + 1 >= line.len() {
         return None;
