@@ -148,8 +148,9 @@ impl Index {
     /// Room for `nodes` nodes in all.
     fn reserve_total(&mut self, nodes: usize) {
         self.tables.reserve(nodes.saturating_sub(self.tables.len()));
-        // Tables are at most 7/8 full and about half that on average.
-        let want = nodes.saturating_mul(2);
+        // Tables are at most 7/8 full, about half on average, and small
+        // directories hold 8 slots (so that the arena is not copied as it grows).
+        let want = nodes.saturating_mul(3);
         self.slots.reserve(want.saturating_sub(self.slots.len()));
     }
 
@@ -327,7 +328,7 @@ impl ContextTree {
         }
         self.nodes.reserve(additional);
         self.index.reserve_total(self.nodes.len() + additional);
-        self.names.reserve(additional.saturating_mul(10));
+        self.names.reserve(additional.saturating_mul(16));
     }
 
     /// Number of nodes, the root included.

@@ -234,7 +234,7 @@ fn split_parsed(line: &[u8]) -> Option<(&[u8], usize, (num::Dec, u64))> {
 
 /// What [`parse_input`] read: a listing already built, or records for [`super::build::build`].
 pub(crate) enum Read {
-    Built(Result<super::Listing, super::ListingError>),
+    Built(Box<Result<super::Listing, super::ListingError>>),
     Records(Parsed, usize),
 }
 
@@ -309,9 +309,9 @@ fn read(
     };
     if let Ok((parsed, n)) = streamed {
         if emitted == 0 && streamed_problems.total > 0 {
-            return Read::Built(Err(super::not_a_listing(format, &streamed_problems)));
+            return Read::Built(Box::new(Err(super::not_a_listing(format, &streamed_problems))));
         }
-        return Read::Built(Ok(stream.finish(parsed, format, streamed_problems, n, line_text)));
+        return Read::Built(Box::new(Ok(stream.finish(parsed, format, streamed_problems, n, line_text))));
     }
     drop(stream);
     let mut recs = Vec::with_capacity(capacity);

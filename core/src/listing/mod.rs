@@ -593,7 +593,7 @@ pub fn parse_listing(input: &[u8], format: Option<ListingFormat>) -> Result<List
                     | ListingFormat::DuBsd
             ) {
                 match du::parse_input(input, nul, format, &mut problems, &line_text) {
-                    du::Read::Built(listing) => return listing,
+                    du::Read::Built(listing) => return *listing,
                     du::Read::Records(parsed, n) => (parsed, n),
                 }
             } else {
