@@ -100,11 +100,11 @@ pub enum TreeError {
     },
 }
 
-/// FxHash-style mixing of (parent, name); the table uses the high half,
-/// which the final multiply mixes best.
-fn child_key(parent: NodeId, name: &[u8]) -> u32 {
+/// FxHash-style hash of a name; tables use the low bits, which the final
+/// multiply and shift leave well mixed.
+fn name_key(name: &[u8]) -> u32 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = (parent as u64).wrapping_mul(K);
+    let mut h = (name.len() as u64).wrapping_mul(K);
     let mut chunks = name.chunks_exact(8);
     for c in &mut chunks {
         h = (h.rotate_left(5) ^ u64::from_le_bytes(c.try_into().expect("8 bytes"))).wrapping_mul(K);
@@ -115,48 +115,55 @@ fn child_key(parent: NodeId, name: &[u8]) -> u32 {
         b[..rest.len()].copy_from_slice(rest);
         h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(K);
     }
-    ((h.rotate_left(5) ^ name.len() as u64).wrapping_mul(K) >> 32) as u32
+    (h >> 32) as u32
 }
 
-/// Open-addressing child index: `(hash, node)` slots, 8 bytes each, linear
-/// probing. Node 0 (the root, never a child) marks an empty slot. The full
-/// (parent, name) comparison happens in the caller, so collisions only cost
-/// a probe.
+/// One directory's open-addressing table inside [`Index::slots`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Table {
+    start: usize,
+    len: u32,
+    /// A power of two; 0 while the directory has no children.
+    cap: u32,
+}
+
+/// Child index: one small open-addressing table of `(hash, node)` slots per
+/// directory, all in one arena, linear probing. Per directory rather than
+/// one table keyed by (parent, name): a listing names a directory's entries
+/// together, so consecutive lookups stay in the same few cache lines instead
+/// of missing the cache on every entry of a large tree. Node 0 (the root,
+/// never a child) marks an empty slot; names are compared by the caller, so
+/// equal hashes only cost a probe.
 #[derive(Debug, Clone, Default)]
 struct Index {
     slots: Vec<(u32, NodeId)>,
+    /// Per node.
+    tables: Vec<Table>,
+    /// Released tables by capacity (log2), reused before the arena grows.
+    free: Vec<Vec<usize>>,
     len: usize,
 }
 
 impl Index {
-    fn mask(&self) -> usize {
-        self.slots.len().wrapping_sub(1)
+    /// Room for `nodes` nodes in all.
+    fn reserve_total(&mut self, nodes: usize) {
+        self.tables.reserve(nodes.saturating_sub(self.tables.len()));
+        // Tables are at most 7/8 full, about half on average, and small
+        // directories hold 8 slots (so that the arena is not copied as it grows).
+        let want = nodes.saturating_mul(3);
+        self.slots.reserve(want.saturating_sub(self.slots.len()));
     }
 
-    /// Room for `n` entries at most 7/8 full.
-    fn reserve_total(&mut self, n: usize) {
-        let want = (n.saturating_mul(8) / 7 + 1).next_power_of_two().max(16);
-        if want > self.slots.len() {
-            let old = std::mem::replace(&mut self.slots, vec![(0, 0); want]);
-            let mask = self.mask();
-            for (h, id) in old.into_iter().filter(|s| s.1 != 0) {
-                let mut i = h as usize & mask;
-                while self.slots[i].1 != 0 {
-                    i = (i + 1) & mask;
-                }
-                self.slots[i] = (h, id);
-            }
-        }
-    }
-
-    fn find(&self, h: u32, mut is: impl FnMut(NodeId) -> bool) -> Option<NodeId> {
-        if self.slots.is_empty() {
+    fn find(&self, parent: NodeId, h: u32, mut is: impl FnMut(NodeId) -> bool) -> Option<NodeId> {
+        let t = *self.tables.get(parent as usize)?;
+        if t.len == 0 {
             return None;
         }
-        let mask = self.mask();
+        let mask = t.cap as usize - 1;
+        let table = &self.slots[t.start..t.start + t.cap as usize];
         let mut i = h as usize & mask;
         loop {
-            let (sh, id) = self.slots[i];
+            let (sh, id) = table[i];
             if id == 0 {
                 return None;
             }
@@ -167,16 +174,57 @@ impl Index {
         }
     }
 
-    fn insert(&mut self, h: u32, id: NodeId) {
-        if (self.len + 1) * 8 > self.slots.len() * 7 {
-            self.reserve_total((self.len + 1).max(self.slots.len()));
+    /// A table of `cap` empty slots; its start.
+    fn alloc(&mut self, cap: usize) -> usize {
+        let class = cap.trailing_zeros() as usize;
+        if let Some(start) = self.free.get_mut(class).and_then(Vec::pop) {
+            self.slots[start..start + cap].fill((0, 0));
+            return start;
         }
-        let mask = self.mask();
+        let start = self.slots.len();
+        self.slots.resize(start + cap, (0, 0));
+        start
+    }
+
+    fn insert(&mut self, parent: NodeId, h: u32, id: NodeId) {
+        let p = parent as usize;
+        if self.tables.len() <= p {
+            self.tables.resize(p + 1, Table::default());
+        }
+        let mut t = self.tables[p];
+        if (t.len as usize + 1) * 8 > t.cap as usize * 7 {
+            let cap = (t.cap as usize * 2).max(8);
+            let start = self.alloc(cap);
+            let mask = cap - 1;
+            for k in t.start..t.start + t.cap as usize {
+                let (sh, sid) = self.slots[k];
+                if sid != 0 {
+                    let mut i = sh as usize & mask;
+                    while self.slots[start + i].1 != 0 {
+                        i = (i + 1) & mask;
+                    }
+                    self.slots[start + i] = (sh, sid);
+                }
+            }
+            if t.cap > 0 {
+                let class = t.cap.trailing_zeros() as usize;
+                if self.free.len() <= class {
+                    self.free.resize(class + 1, Vec::new());
+                }
+                self.free[class].push(t.start);
+            }
+            t.start = start;
+            t.cap = cap as u32;
+        }
+        let mask = t.cap as usize - 1;
+        let table = &mut self.slots[t.start..t.start + t.cap as usize];
         let mut i = h as usize & mask;
-        while self.slots[i].1 != 0 {
+        while table[i].1 != 0 {
             i = (i + 1) & mask;
         }
-        self.slots[i] = (h, id);
+        table[i] = (h, id);
+        t.len += 1;
+        self.tables[p] = t;
         self.len += 1;
     }
 }
@@ -280,7 +328,7 @@ impl ContextTree {
         }
         self.nodes.reserve(additional);
         self.index.reserve_total(self.nodes.len() + additional);
-        self.names.reserve(additional.saturating_mul(10));
+        self.names.reserve(additional.saturating_mul(16));
     }
 
     /// Number of nodes, the root included.
@@ -306,14 +354,18 @@ impl ContextTree {
             let kids = self.children(parent);
             return kids.binary_search_by(|&c| self.name(c).cmp(name)).ok().map(|i| kids[i]);
         }
-        self.index.find(child_key(parent, name), |id| {
-            let n = &self.nodes[id as usize];
-            n.parent == parent && Self::name_at(&self.names, n) == name
-        })
+        self.index.find(parent, name_key(name), |id| Self::name_at(&self.names, &self.nodes[id as usize]) == name)
     }
 
     /// Makes the tree insertable again after [`finish`](Self::finish).
+    #[inline]
     fn thaw(&mut self) {
+        if self.sorted || self.csr.get().is_some() {
+            self.thaw_slow();
+        }
+    }
+
+    fn thaw_slow(&mut self) {
         if self.sorted {
             self.sorted = false;
             self.csr = OnceLock::new();
@@ -321,7 +373,7 @@ impl ContextTree {
                 self.index = Index::default();
                 self.index.reserve_total(self.nodes.len());
                 for (id, n) in self.nodes.iter().enumerate().skip(1) {
-                    self.index.insert(child_key(n.parent, Self::name_at(&self.names, n)), id as NodeId);
+                    self.index.insert(n.parent, name_key(Self::name_at(&self.names, n)), id as NodeId);
                 }
             }
         } else if self.csr.get().is_some() {
@@ -333,7 +385,7 @@ impl ContextTree {
     /// without a child `name`.
     fn push(&mut self, parent: NodeId, name: &[u8], entry: Entry) -> NodeId {
         self.thaw();
-        self.push_hashed(parent, name, entry, child_key(parent, name))
+        self.push_hashed(parent, name, entry, name_key(name))
     }
 
     /// [`push`](Self::push) on a thawed tree, with the name's index key.
@@ -350,7 +402,7 @@ impl ContextTree {
             has_children: false,
         });
         self.nodes[parent as usize].has_children = true;
-        self.index.insert(key, id);
+        self.index.insert(parent, key, id);
         if !self.modes.is_empty() || entry.mode.is_some() {
             self.modes.resize(id as usize, NO_MODE);
             self.modes.push(entry.mode.unwrap_or(NO_MODE));
@@ -376,13 +428,10 @@ impl ContextTree {
     pub(crate) fn child_or_push(&mut self, parent: NodeId, name: &[u8], entry: Entry) -> (NodeId, bool) {
         debug_assert!(self.nodes[parent as usize].kind == EntryKind::Dir);
         self.thaw();
-        let key = child_key(parent, name);
+        let key = name_key(name);
         if self.nodes[parent as usize].has_children {
             let (nodes, names) = (&self.nodes, &self.names);
-            let found = self.index.find(key, |id| {
-                let n = &nodes[id as usize];
-                n.parent == parent && Self::name_at(names, n) == name
-            });
+            let found = self.index.find(parent, key, |id| Self::name_at(names, &nodes[id as usize]) == name);
             if let Some(id) = found {
                 return (id, false);
             }
@@ -737,12 +786,21 @@ mod tests {
     #[test]
     fn index_probes_past_equal_hashes() {
         let mut ix = Index::default();
+        // Two directories growing in turn: tables move and reuse freed space.
         for id in 1..=100 {
-            ix.insert(7, id);
+            ix.insert(3, 7, id);
+            ix.insert(5, id, 1000 + id);
         }
-        assert_eq!(ix.find(7, |id| id == 63), Some(63));
-        assert_eq!(ix.find(7, |_| false), None);
-        assert_eq!(ix.find(8, |_| true), None);
+        assert_eq!(ix.find(3, 7, |id| id == 63), Some(63));
+        assert_eq!(ix.find(3, 7, |_| false), None);
+        assert_eq!(ix.find(3, 8, |_| true), None);
+        assert_eq!(ix.find(4, 7, |_| true), None);
+        assert_eq!(ix.find(9, 7, |_| true), None);
+        for id in 1..=100 {
+            assert_eq!(ix.find(5, id, |i| i == 1000 + id), Some(1000 + id));
+        }
+        assert!(ix.free.iter().any(|f| !f.is_empty()));
+        assert_eq!(ix.len, 200);
     }
 
     #[test]

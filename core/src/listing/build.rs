@@ -422,6 +422,14 @@ impl Placer {
         if name == b".." {
             return Err(outside());
         }
+        // A directory listed after its entries (`du`): one of the previous
+        // path's directories, already found.
+        if trimmed.len() <= self.last_dir.len()
+            && self.last_dir.starts_with(trimmed)
+            && let Some(&(_, id)) = self.stack.iter().rev().find(|s| s.0 == trimmed.len())
+        {
+            return Ok(Placed::Existing(id));
+        }
         let parent = self.dir(tree, dir).map_err(|e| {
             let DirError::NotADirectory(end) = e else {
                 return outside();
@@ -436,6 +444,231 @@ impl Placer {
         })
     }
 }
+
+/// The stream met a path it cannot place on its own: an absolute path (the
+/// context root is the common directory of every absolute path, known only
+/// at the end). The caller reads the input again with records.
+pub(crate) struct NeedsRecords;
+
+/// A `du`-style listing (cumulative sizes, kinds unknown, leaves decided
+/// from the shape) put in the tree while it is read: no record is kept, only
+/// each listed node's line and size. The result is the one [`build`] gives
+/// for the same records.
+pub(crate) struct Stream {
+    tree: ContextTree,
+    placer: Placer,
+    /// Per node: the line that lists it (0: implied) and its size.
+    listed: Vec<(usize, (u64, u64))>,
+    /// The line listing the context root, and its size.
+    root: Option<(usize, (u64, u64))>,
+    duplicates: usize,
+    /// Placement problems, reported after the reader's.
+    problems: Problems,
+}
+
+impl Stream {
+    /// Room for about `capacity` entries.
+    pub(crate) fn new(capacity: usize) -> Stream {
+        let mut tree = ContextTree::new();
+        tree.reserve(capacity);
+        let mut listed = Vec::with_capacity(capacity + capacity / 4 + 16);
+        listed.push((0, (0, 0)));
+        Stream { tree, placer: Placer::new(), listed, root: None, duplicates: 0, problems: Problems::default() }
+    }
+
+    /// Places the entry of line `line` (`text`, for problems); the first
+    /// listing of a path wins.
+    pub(crate) fn add(&mut self, line: usize, text: &[u8], path: &[u8], size: (u64, u64)) -> Result<(), NeedsRecords> {
+        if path.len() > MAX_PATH {
+            self.problems.add(line, text, "longer than any path can be (4096 bytes); skipped");
+            return Ok(());
+        }
+        if path.first() == Some(&b'/') {
+            return Err(NeedsRecords);
+        }
+        // Unknown kinds are directories until every path is known.
+        match self.placer.place(&mut self.tree, path, Entry::dir()) {
+            Ok(Placed::Root) => {
+                if self.root.is_some() {
+                    self.duplicates += 1;
+                } else {
+                    self.root = Some((line, size));
+                }
+            }
+            Ok(Placed::New(id)) => {
+                let id = id as usize;
+                if self.listed.len() <= id {
+                    self.listed.resize(id + 1, (0, (0, 0)));
+                }
+                self.listed[id] = (line, size);
+            }
+            Ok(Placed::Existing(id)) => match self.listed.get_mut(id as usize) {
+                Some(l) if l.0 != 0 => self.duplicates += 1,
+                Some(l) => *l = (line, size),
+                None => {
+                    self.listed.resize(id as usize + 1, (0, (0, 0)));
+                    self.listed[id as usize] = (line, size);
+                }
+            },
+            Err(msg) => self.problems.add(line, text, msg),
+        }
+        Ok(())
+    }
+
+    /// The listing: `parsed` carries the reader's facts (no records),
+    /// `problems` the reader's problems.
+    pub(crate) fn finish(
+        self,
+        parsed: Parsed,
+        format: ListingFormat,
+        mut problems: Problems,
+        records: usize,
+        line_text: &dyn Fn(usize) -> Vec<u8>,
+    ) -> Listing {
+        let Stream { mut tree, placer, mut listed, root, duplicates, problems: placing } = self;
+        drop(placer);
+        let Parsed { sizes, unit, hardlinks, reported_total, mut notes, auto_leaves, .. } = parsed;
+        for p in placing.list {
+            if problems.list.len() < MAX_PROBLEMS {
+                problems.list.push(p);
+            }
+        }
+        problems.total += placing.total;
+        let n = tree.len();
+        listed.resize(n, (0, (0, 0)));
+        if duplicates > 0 {
+            notes.push(format!("{duplicates} path(s) listed more than once; the first listing of each was kept"));
+        }
+        // What the nearest listed entries below each node hold (children
+        // have higher ids than their parents).
+        let mut below = vec![(0u64, 0u64); n];
+        let mut listed_below = vec![false; n];
+        for id in (1..n).rev() {
+            let p = tree.parent(id as NodeId) as usize;
+            let (c, l) = if listed[id].0 != 0 { (listed[id].1, true) } else { (below[id], listed_below[id]) };
+            below[p] = add(below[p], c);
+            listed_below[p] |= l;
+        }
+        // The shape, as in `build`.
+        let nested = (1..n).any(|id| listed[id].0 != 0 && listed_below[id]);
+        let summary = root.is_none() && !nested;
+        let is_leaf = |id: usize| listed[id].0 != 0 && !listed_below[id];
+        let (mut leaf_count, mut zero) = (0usize, false);
+        for id in (1..n).filter(|&id| is_leaf(id)) {
+            leaf_count += 1;
+            zero |= listed[id].1.1 == 0;
+        }
+        let filelike = || {
+            (1..n).filter(|&id| is_leaf(id) && looks_like_file(tree.name(id as NodeId))).count() * 10 >= leaf_count * 3
+        };
+        let all = !summary && (zero || (leaf_count > 0 && filelike()));
+        let leaves = if summary {
+            Leaves::Unknown
+        } else if all {
+            Leaves::Files
+        } else {
+            Leaves::Dirs
+        };
+        if let Some(leaf_notes) = auto_leaves {
+            let dotfiles = (1..n).any(|id| tree.name(id as NodeId).starts_with(b"."));
+            let mut first = leaf_notes(leaves, dotfiles);
+            first.append(&mut notes);
+            notes = first;
+        }
+        let unlisted_dirs = matches!(leaves, Leaves::Dirs | Leaves::Unknown);
+
+        let mut dir_bytes = (0u64, 0u64);
+        // Own size: the cumulative total minus what the listed entries below hold.
+        let own_of = |id: usize, size: (u64, u64)| {
+            if listed_below[id] {
+                let cs = below[id];
+                ((size.0.saturating_sub(cs.1), size.1.saturating_sub(cs.0)), size.1 < cs.0)
+            } else {
+                (size, false)
+            }
+        };
+        // `build` reports in record order, the root's first.
+        if let Some((line, size)) = root {
+            let (own, short) = own_of(ROOT as usize, size);
+            if short {
+                problems.add_lazy(line, || line_text(line), TOTAL_TOO_SMALL);
+            }
+            let dir = tree.has_children(ROOT)
+                || match leaves {
+                    Leaves::Dirs => true,
+                    Leaves::Unknown => size.1 > 0,
+                    Leaves::Files => false,
+                };
+            if !dir {
+                problems.add_lazy(line, || line_text(line), "the listing's root is not a directory");
+            } else if unlisted_dirs {
+                if own.1 > 0 {
+                    tree.set_unlisted(ROOT, own.0, own.1);
+                }
+            } else {
+                dir_bytes = add(dir_bytes, own);
+            }
+        }
+        let mut short_lines: Vec<usize> = Vec::new();
+        for (id, &(line, size)) in listed.iter().enumerate().skip(1) {
+            if line == 0 {
+                continue;
+            }
+            let (own, short) = own_of(id, size);
+            if short {
+                short_lines.push(line);
+            }
+            let parent = tree.has_children(id as NodeId);
+            let dir = parent
+                || match leaves {
+                    Leaves::Dirs => true,
+                    Leaves::Unknown => size.1 > 0,
+                    Leaves::Files => false,
+                };
+            if dir {
+                // Already a directory since it was placed.
+                let dir_own = if parent || listed_below[id] { own } else { size };
+                if unlisted_dirs {
+                    if dir_own.1 > 0 {
+                        tree.set_unlisted(id as NodeId, dir_own.0, dir_own.1);
+                    }
+                } else {
+                    dir_bytes = add(dir_bytes, dir_own);
+                }
+            } else {
+                tree.set_entry(id as NodeId, Entry::file(own.0));
+                if own.1 > own.0 {
+                    tree.set_size_bounds(id as NodeId, own.0, own.1);
+                }
+            }
+        }
+        short_lines.sort_unstable();
+        for line in short_lines {
+            problems.add_lazy(line, || line_text(line), TOTAL_TOO_SMALL);
+        }
+        drop((below, listed_below, listed));
+        tree.finish();
+        Listing {
+            tree,
+            format,
+            sizes,
+            unit,
+            problems: problems.list,
+            problems_total: problems.total,
+            directories_only: unlisted_dirs,
+            cumulative: true,
+            dir_bytes,
+            reported_total,
+            opaque_dirs: Vec::new(),
+            hardlinks,
+            notes,
+            records,
+            duplicates,
+        }
+    }
+}
+
+const TOTAL_TOO_SMALL: &str = "directory total is smaller than the sum of its entries; read as 0";
 
 /// Builds the listing's tree and totals. `input` holds the paths of
 /// borrowed records.
@@ -595,11 +828,7 @@ pub(crate) fn build(
         let own = if cumulative && listed_below[id as usize] {
             let cs = below[id as usize];
             if size.1 < cs.0 && leaves.is_some() && rec.size.is_some() {
-                problems.add_lazy(
-                    rec.line,
-                    || line_text(rec.line),
-                    "directory total is smaller than the sum of its entries; read as 0",
-                );
+                problems.add_lazy(rec.line, || line_text(rec.line), TOTAL_TOO_SMALL);
             }
             (size.0.saturating_sub(cs.1), size.1.saturating_sub(cs.0))
         } else {

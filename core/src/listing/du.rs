@@ -6,7 +6,9 @@
 //! only directories are listed; with `-s` and operands (`du -sh *`) each line
 //! is an operand of unknown kind; `-c` appends a `total` line.
 
-use super::build::{Kind, Leaves, Mode, Parsed, Problems, Rec, looks_like_file};
+use super::build::{Kind, Leaves, Mode, NeedsRecords, Parsed, Problems, Rec, Stream, looks_like_file};
+use std::convert::Infallible;
+
 use super::num::{self, Round};
 use super::{HardLinks, Line, ListingFormat, SizeMeaning, SizeUnit};
 
@@ -201,6 +203,20 @@ fn quick_size(tok: &[u8]) -> Option<(num::Dec, u64)> {
 
 /// Splits a line at its first TAB and reads the size (`None`: not a du line).
 fn split_parsed(line: &[u8]) -> Option<(&[u8], usize, (num::Dec, u64))> {
+    // Plain digits up to the TAB, read in the same pass.
+    let mut v: u64 = 0;
+    let mut i = 0;
+    while i < line.len().min(19) {
+        let d = line[i].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        v = v * 10 + u64::from(d);
+        i += 1;
+    }
+    if i > 0 && line.get(i) == Some(&b'\t') && i + 1 < line.len() {
+        return Some((&line[..i], i + 1, (num::Dec { digits: u128::from(v), decimals: 0 }, 1)));
+    }
     let tab = line.iter().position(|&b| b == b'\t')?;
     if tab + 1 >= line.len() {
         return None;
@@ -216,20 +232,57 @@ fn split_parsed(line: &[u8]) -> Option<(&[u8], usize, (num::Dec, u64))> {
     Some((size, tab + 1, num::parse_human(size).ok()?))
 }
 
-/// Reads a du listing as `format`, straight from the input: records borrow
-/// their paths, and the builder works out the listing's shape from the tree.
-/// Returns the records read (non-empty lines).
-pub(crate) fn parse_input(input: &[u8], nul: bool, format: ListingFormat, problems: &mut Problems) -> (Parsed, usize) {
+/// What [`parse_input`] read: a listing already built, or records for [`super::build::build`].
+pub(crate) enum Read {
+    Built(Box<Result<super::Listing, super::ListingError>>),
+    Records(Parsed, usize),
+}
+
+/// Reads a du listing as `format`, straight from the input. Plain input
+/// (no CRLF, no colour codes, no NUL records) goes into the tree line by
+/// line; other input, or a listing with absolute paths, becomes records
+/// that borrow their paths where they can. Returns the records read
+/// (non-empty lines) with them.
+pub(crate) fn parse_input(
+    input: &[u8],
+    nul: bool,
+    format: ListingFormat,
+    problems: &mut Problems,
+    line_text: &dyn Fn(usize) -> Vec<u8>,
+) -> Read {
+    read(input, nul, format, problems, line_text, true)
+}
+
+/// [`parse_input`]; `try_stream: false` always makes records (tests compare both ways).
+fn read(
+    input: &[u8],
+    nul: bool,
+    format: ListingFormat,
+    problems: &mut Problems,
+    line_text: &dyn Fn(usize) -> Vec<u8>,
+    try_stream: bool,
+) -> Read {
     let first = input.split(|&b| b == b'\n').find(|l| !l.is_empty());
     let plain = !nul && !first.is_some_and(|l| l.ends_with(b"\r")) && memchr::memchr(0x1b, input).is_none();
-    if plain {
-        // Room for every record at once (growing the vector would copy it),
-        // within a few bytes per input byte whatever the line lengths.
-        let capacity = (memchr::memchr_iter(b'\n', input).count() + 1).min(input.len() / 16);
-        // The lines of `records` without its copies: no CRLF, no colour codes.
+    if !plain {
+        let recs = super::records(input, nul);
+        let mut out = Vec::with_capacity(recs.len());
+        let Ok((parsed, n)) = parse_lines(
+            recs.iter().map(|(no, t)| (*no, &t[..], None)),
+            format,
+            problems,
+            |r| -> Result<(), Infallible> {
+                out.push(Rec::new(r.no, r.path.to_vec(), Kind::Unknown, Some(r.size)));
+                Ok(())
+            },
+        );
+        return Read::Records(Parsed { recs: out, ..parsed }, n);
+    }
+    // The lines of `records` without its copies: no CRLF, no colour codes.
+    let lines = || {
         let mut pos = 0usize;
         let mut no = 0usize;
-        let lines = std::iter::from_fn(move || {
+        std::iter::from_fn(move || {
             if pos >= input.len() {
                 return None;
             }
@@ -238,21 +291,58 @@ pub(crate) fn parse_input(input: &[u8], nul: bool, format: ListingFormat, proble
             pos = end + 1;
             no += 1;
             Some((no, &input[start..end], Some(start)))
-        });
-        parse_lines(lines, capacity, format, problems)
+        })
+    };
+    // Room for every entry at once (growing would copy), within a few bytes
+    // per input byte whatever the line lengths.
+    let capacity = (memchr::memchr_iter(b'\n', input).count() + 1).min(input.len() / 16);
+    let mut stream = Stream::new(if try_stream { capacity } else { 0 });
+    let mut emitted = 0usize;
+    let mut streamed_problems = Problems::default();
+    let streamed = if !try_stream {
+        Err(NeedsRecords)
     } else {
-        let recs = super::records(input, nul);
-        parse_lines(recs.iter().map(|(no, t)| (*no, &t[..], None)), recs.len(), format, problems)
+        parse_lines(lines(), format, &mut streamed_problems, |r| -> Result<(), NeedsRecords> {
+            emitted += 1;
+            stream.add(r.no, r.text, r.path, r.size)
+        })
+    };
+    if let Ok((parsed, n)) = streamed {
+        if emitted == 0 && streamed_problems.total > 0 {
+            return Read::Built(Box::new(Err(super::not_a_listing(format, &streamed_problems))));
+        }
+        return Read::Built(Box::new(Ok(stream.finish(parsed, format, streamed_problems, n, line_text))));
     }
+    drop(stream);
+    let mut recs = Vec::with_capacity(capacity);
+    let Ok((parsed, n)) = parse_lines(lines(), format, problems, |r| -> Result<(), Infallible> {
+        let at = r.offset.unwrap_or_default();
+        recs.push(Rec::borrowed(r.no, at + r.path_at, at + r.text.len(), Kind::Unknown, Some(r.size)));
+        Ok(())
+    });
+    Read::Records(Parsed { recs, ..parsed }, n)
 }
 
-/// `lines`: number, text and, when the text is the input's own bytes, its offset.
-fn parse_lines<'a>(
+/// A du line read: its number, text, where the path starts in it, where the
+/// text starts in the input (when it is the input's own bytes) and the size.
+struct Row<'a> {
+    no: usize,
+    text: &'a [u8],
+    path: &'a [u8],
+    path_at: usize,
+    offset: Option<usize>,
+    size: (u64, u64),
+}
+
+/// `lines`: number, text and, when the text is the input's own bytes, its
+/// offset. Every entry goes to `emit`, in order, except `du -c`'s total,
+/// which is held back until a later line shows it is an entry.
+fn parse_lines<'a, E>(
     lines: impl Iterator<Item = (usize, &'a [u8], Option<usize>)> + Clone,
-    capacity: usize,
     format: ListingFormat,
     problems: &mut Problems,
-) -> (Parsed, usize) {
+    mut emit: impl FnMut(&Row<'a>) -> Result<(), E>,
+) -> Result<(Parsed, usize), E> {
     let (unit_bytes, round, sizes, unit) = match format {
         ListingFormat::Du => (1024, Round::Up, SizeMeaning::DiskUsage, SizeUnit::Blocks { size: 1024 }),
         ListingFormat::DuBsd => (512, Round::Up, SizeMeaning::DiskUsage, SizeUnit::Blocks { size: 512 }),
@@ -277,12 +367,12 @@ fn parse_lines<'a>(
     let mut parsed = Parsed::new(Mode::Cumulative(Leaves::Files), sizes, unit);
     parsed.hardlinks = HardLinks::FirstNameOnly;
     parsed.auto_leaves = Some(leaf_notes);
-    parsed.recs.reserve_exact(capacity);
     let mut nonempty = 0usize;
     // `du -c`'s `total`: the last line, named `total`, not below any other value.
     let mut rows = 0usize;
     let mut max_before_last: u128 = 0;
     let mut last: Option<(u128, bool, bool)> = None;
+    let mut held: Option<Row<'a>> = None;
     for (no, text, offset) in lines {
         if text.is_empty() {
             continue;
@@ -312,20 +402,30 @@ fn parse_lines<'a>(
         }
         let value = b.map_or(0, |b| u128::from(b.1));
         last = Some((value, b.is_ok(), path == b"total"));
+        if let Some(r) = held.take() {
+            emit(&r)?;
+        }
         match b {
-            Ok(b) => parsed.recs.push(match offset {
-                Some(at) => Rec::borrowed(no, at + path_at, at + text.len(), Kind::Unknown, Some(b)),
-                None => Rec::new(no, path.to_vec(), Kind::Unknown, Some(b)),
-            }),
+            Ok(b) => {
+                let row = Row { no, text, path, path_at, offset, size: b };
+                if path == b"total" {
+                    held = Some(row);
+                } else {
+                    emit(&row)?;
+                }
+            }
             Err(e) => problems.add(no, path, format!("size `{}`: {e}", String::from_utf8_lossy(size))),
         }
     }
-    if let Some((value, pushed, true)) = last
-        && rows >= 2
-        && max_before_last <= value
-        && pushed
-    {
-        parsed.reported_total = parsed.recs.pop().and_then(|r| r.size);
+    if let Some(r) = held {
+        if let Some((value, true, true)) = last
+            && rows >= 2
+            && max_before_last <= value
+        {
+            parsed.reported_total = Some(r.size);
+        } else {
+            emit(&r)?;
+        }
     }
     parsed.notes.push(
         "du lists each hard-linked file under one name only (which one depends on traversal order); its other names are missing"
@@ -350,7 +450,7 @@ fn parse_lines<'a>(
         ),
         _ => {}
     }
-    (parsed, nonempty)
+    Ok((parsed, nonempty))
 }
 
 #[cfg(test)]
@@ -403,5 +503,165 @@ mod tests {
         assert_eq!(l.problems[0].line, 2);
         assert_eq!(l.problems[1].line, 3);
         assert_eq!(l.tree.len(), 2);
+    }
+
+    /// Everything a listing says, as text.
+    fn render(l: &Result<super::super::Listing, super::super::ListingError>) -> String {
+        let l = match l {
+            Ok(l) => l,
+            Err(e) => return format!("error: {e:?}"),
+        };
+        let t = &l.tree;
+        let mut out = format!(
+            "{:?} {:?} {:?} {:?} {} {} {} {:?} {:?} {:?} {:?} {:?} {} {} len {} root {:?}\n",
+            l.format,
+            l.sizes,
+            l.unit,
+            l.problems,
+            l.problems_total,
+            l.directories_only,
+            l.cumulative,
+            l.dir_bytes,
+            l.reported_total,
+            l.opaque_dirs,
+            l.hardlinks,
+            l.notes,
+            l.records,
+            l.duplicates,
+            t.len(),
+            t.unlisted(crate::tree::ROOT),
+        );
+        for id in t.walk() {
+            out += &format!(
+                "{id} {:?} {:?} {:?} {:?} {:?} {} {:?}\n",
+                String::from_utf8_lossy(&t.path(id)),
+                t.kind(id),
+                t.size_bounds(id),
+                t.unlisted(id),
+                t.mode(id),
+                t.link_group(id),
+                t.link_target(id),
+            );
+        }
+        out
+    }
+
+    fn both_ways(input: &[u8], format: ListingFormat) -> (String, String) {
+        let no_text = |_: usize| Vec::new();
+        let line_text = |no: usize| input.split(|&b| b == b'\n').nth(no - 1).unwrap_or_default().to_vec();
+        let mut problems = Problems::default();
+        let records = match read(input, false, format, &mut problems, &no_text, false) {
+            Read::Records(parsed, n) => {
+                if parsed.recs.is_empty() && problems.total > 0 {
+                    Err(super::super::not_a_listing(format, &problems))
+                } else {
+                    Ok(super::super::build::build(parsed, format, problems, n, input, &line_text))
+                }
+            }
+            Read::Built(_) => panic!("records were asked for"),
+        };
+        (render(&super::super::parse_listing(input, Some(format))), render(&records))
+    }
+
+    /// Small deterministic generator (xorshift).
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// Lines that exercise every branch of the builder: duplicates, roots,
+    /// `..`, files used as directories, totals, bad sizes, long paths.
+    fn mutate(lines: &[&[u8]], rng: &mut Rng) -> Vec<u8> {
+        let long = format!("1\t./{}", "x/".repeat(2100));
+        let extra: [&[u8]; 16] = [
+            b"5\t./a/../b",
+            b"7\t.",
+            b"3\t./",
+            b"999999\ttotal",
+            b"1\ttotal",
+            b"abc\t./bad",
+            b"du: cannot read directory './x': Permission denied",
+            b"99999999999999999999999\t./big",
+            b"0\t./d/",
+            b"4\t.//d//e",
+            b"2\t./f",
+            b"2\t./f/g",
+            b"6\t./.hidden",
+            b"",
+            b"1.5K\t./h",
+            long.as_bytes(),
+        ];
+        let mut out: Vec<&[u8]> = lines.to_vec();
+        for _ in 0..rng.below(6) {
+            let at = rng.below(out.len() + 1);
+            if rng.below(2) == 0 && !lines.is_empty() {
+                out.insert(at, lines[rng.below(lines.len())]);
+            } else {
+                out.insert(at, extra[rng.below(extra.len())]);
+            }
+        }
+        if rng.below(3) == 0 && !out.is_empty() {
+            out.remove(rng.below(out.len()));
+        }
+        out.join(&b'\n')
+    }
+
+    #[test]
+    fn streaming_matches_records() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inputs");
+        let mut inputs: Vec<Vec<u8>> = Vec::new();
+        for set in std::fs::read_dir(&dir).expect("fixtures") {
+            let set = set.expect("entry").path();
+            if !set.is_dir() {
+                continue;
+            }
+            for f in std::fs::read_dir(&set).expect("fixture set") {
+                let f = f.expect("entry").path();
+                let name = f.file_name().unwrap_or_default().to_string_lossy().into_owned();
+                if name.starts_with("du-") || name.starts_with("du.") || name.starts_with("busybox-du") {
+                    inputs.push(std::fs::read(&f).expect("readable"));
+                }
+            }
+        }
+        assert!(inputs.len() >= 10, "du fixtures found: {}", inputs.len());
+        inputs.push(b"4\t./a.txt\n0\t./link\n8\t./d/x.go\n12\t./d\n24\t.\n".to_vec());
+        inputs.push(b"4.0K\tDockerfile\n1.2M\taudit-results\n1.3M\ttotal\n".to_vec());
+        inputs.push(b"40\t./a\n8\ttotal\n".to_vec());
+        inputs.push(b"7\t.\n".to_vec());
+        inputs.push(b"0\t./a\n0\t.\n".to_vec());
+        inputs.push(b"4\t./f\n2\t./f/g\n1\t./f\n".to_vec());
+        let formats = [
+            ListingFormat::Du,
+            ListingFormat::DuBytes,
+            ListingFormat::DuApparentSize,
+            ListingFormat::DuHuman,
+            ListingFormat::BusyboxDuHuman,
+            ListingFormat::DuBsd,
+        ];
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut compared = 0usize;
+        for input in &inputs {
+            let lines: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
+            // Small inputs make the corner cases meet more often.
+            let rounds = if lines.len() > 200 { 6 } else { 60 };
+            for round in 0..rounds {
+                let data = if round == 0 { input.clone() } else { mutate(&lines, &mut rng) };
+                // Not what the stream reads (or refused before reading).
+                if data.contains(&0) || data.contains(&b'\r') || data.contains(&0x1b) || data.trim_ascii().is_empty() {
+                    continue;
+                }
+                let format = formats[rng.below(formats.len())];
+                let (streamed, records) = both_ways(&data, format);
+                assert_eq!(streamed, records, "{format:?} on\n{}", String::from_utf8_lossy(&data));
+                compared += 1;
+            }
+        }
+        assert!(compared > 300, "compared {compared}");
     }
 }

@@ -530,6 +530,12 @@ pub(crate) fn records(input: &[u8], nul: bool) -> Vec<(usize, std::borrow::Cow<'
         .collect()
 }
 
+/// The error for an input none of whose lines could be read as `format`.
+fn not_a_listing(format: ListingFormat, problems: &build::Problems) -> ListingError {
+    let first = problems.list.first().map(|p| format!(" (line {}: {})", p.line, p.message)).unwrap_or_default();
+    ListingError::NotAListing { reason: format!("no line could be read as {}{first}", format.description()) }
+}
+
 /// Parses `input` as `format`, or as the format [`detect`]ed from its content.
 pub fn parse_listing(input: &[u8], format: Option<ListingFormat>) -> Result<Listing, ListingError> {
     let input = input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input);
@@ -547,6 +553,31 @@ pub fn parse_listing(input: &[u8], format: Option<ListingFormat>) -> Result<List
         ListingFormat::Paths => false,
         _ => is_nul_separated(input),
     };
+    let sep = if nul { 0 } else { b'\n' };
+    // Problems are few: their lines are found by scanning, resuming from the
+    // last one asked for (they come mostly in order).
+    let cursor = std::cell::Cell::new((1usize, 0usize));
+    let line_text = |no: usize| -> Vec<u8> {
+        if no == 0 {
+            return Vec::new();
+        }
+        let (mut at, mut start) = cursor.get();
+        if no < at {
+            (at, start) = (1, 0);
+        }
+        while at < no {
+            match input[start..].iter().position(|&b| b == sep) {
+                Some(i) => {
+                    start += i + 1;
+                    at += 1;
+                }
+                None => return Vec::new(),
+            }
+        }
+        cursor.set((at, start));
+        let end = input[start..].iter().position(|&b| b == sep).map_or(input.len(), |i| start + i);
+        input[start..end].to_vec()
+    };
     let (parsed, records) = match format {
         ListingFormat::TreeJson | ListingFormat::Ncdu | ListingFormat::Gdu | ListingFormat::DustJson => {
             jsonfmt::parse(input, format, &mut problems)?
@@ -561,7 +592,10 @@ pub fn parse_listing(input: &[u8], format: Option<ListingFormat>) -> Result<List
                     | ListingFormat::BusyboxDuHuman
                     | ListingFormat::DuBsd
             ) {
-                du::parse_input(input, nul, format, &mut problems)
+                match du::parse_input(input, nul, format, &mut problems, &line_text) {
+                    du::Read::Built(listing) => return *listing,
+                    du::Read::Records(parsed, n) => (parsed, n),
+                }
             } else {
                 let recs = records(input, nul);
                 let lines: Vec<Line<'_>> = recs.iter().map(|(no, t)| Line { no: *no, text: t }).collect();
@@ -597,35 +631,7 @@ pub fn parse_listing(input: &[u8], format: Option<ListingFormat>) -> Result<List
         }
     };
     if parsed.recs.is_empty() && problems.total > 0 {
-        let first = problems.list.first().map(|p| format!(" (line {}: {})", p.line, p.message)).unwrap_or_default();
-        return Err(ListingError::NotAListing {
-            reason: format!("no line could be read as {}{first}", format.description()),
-        });
+        return Err(not_a_listing(format, &problems));
     }
-    let sep = if nul { 0 } else { b'\n' };
-    // Problems are few: their lines are found by scanning, resuming from the
-    // last one asked for (they come mostly in order).
-    let cursor = std::cell::Cell::new((1usize, 0usize));
-    let line_text = |no: usize| -> Vec<u8> {
-        if no == 0 {
-            return Vec::new();
-        }
-        let (mut at, mut start) = cursor.get();
-        if no < at {
-            (at, start) = (1, 0);
-        }
-        while at < no {
-            match input[start..].iter().position(|&b| b == sep) {
-                Some(i) => {
-                    start += i + 1;
-                    at += 1;
-                }
-                None => return Vec::new(),
-            }
-        }
-        cursor.set((at, start));
-        let end = input[start..].iter().position(|&b| b == sep).map_or(input.len(), |i| start + i);
-        input[start..end].to_vec()
-    };
     Ok(build::build(parsed, format, problems, records, input, &line_text))
 }

@@ -71,13 +71,13 @@ fn div_ceil(a: u128, b: u128) -> u128 {
 /// The byte interval a printed number stands for, given the unit it was
 /// printed in and the tool's rounding. Exact integers in bytes give `(n, n)`.
 pub(crate) fn bounds(dec: Dec, unit: u64, round: Round) -> Result<(u64, u64), &'static str> {
-    let scale = 10u128.pow(dec.decimals);
-    let unit = u128::from(unit);
     let m = dec.digits;
     if unit == 1 && dec.decimals == 0 {
         let v = to_u64(m)?;
         return Ok((v, v));
     }
+    let scale = 10u128.pow(dec.decimals);
+    let unit = u128::from(unit);
     if m.checked_mul(unit).and_then(|v| v.checked_mul(2)).is_none() {
         return Err(TOO_LARGE);
     }

@@ -4,8 +4,9 @@
 //! bsdtar (ls-like columns, `link to`).
 
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 
-use super::build::{Kind, Mode, Parsed, Problems, Rec};
+use super::build::{FxHasher, Kind, Mode, Parsed, Problems, Rec};
 use super::escape::backslash_unescape;
 use super::find::kind_of;
 use super::long::{self, find, split_arrow};
@@ -30,7 +31,7 @@ pub(crate) fn parse(lines: &[Line<'_>], format: ListingFormat, problems: &mut Pr
     let dec = |s: &[u8]| {
         if escaped { backslash_unescape(s) } else { s.to_vec() }
     };
-    let mut seen: HashSet<Vec<u8>> = HashSet::new();
+    let mut seen: HashSet<Vec<u8>, BuildHasherDefault<FxHasher>> = HashSet::default();
     for l in lines {
         if l.text.is_empty() {
             continue;
@@ -82,7 +83,10 @@ pub(crate) fn parse(lines: &[Line<'_>], format: ListingFormat, problems: &mut Pr
             }
             _ => {}
         }
-        seen.insert(name.clone());
+        // Only BusyBox's hard links are told by earlier names.
+        if !escaped {
+            seen.insert(name.clone());
+        }
         let mut rec = Rec::new(l.no, name, kind, Some((size, size)));
         rec.mode = Some(long.perms);
         parsed.recs.push(rec);
