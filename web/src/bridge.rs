@@ -97,7 +97,15 @@ impl WorkerHandle {
                 return;
             };
             match serde_json::from_str::<Reply>(&json) {
-                Ok(r) => on_reply(r),
+                Ok(r) => {
+                    if let Reply::Snapshot(s) = &r {
+                        for (phase, at) in &s.timings {
+                            page_mark(phase, Some(*at));
+                        }
+                        page_mark("page:decoded", None);
+                    }
+                    on_reply(r)
+                }
                 Err(e) => web_sys::console::error_1(&format!("ctxlens: bad reply from the worker: {e}").into()),
             }
         });
@@ -129,6 +137,7 @@ impl WorkerHandle {
             }
             self.sent_rev.set(Some(state.input_rev));
         }
+        page_mark("page:send", None);
         if let Err(e) = self.worker.post_message(&msg) {
             web_sys::console::error_1(&e);
         }
@@ -141,11 +150,31 @@ impl Drop for WorkerHandle {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    type TextEncoder;
+    #[wasm_bindgen(constructor, catch)]
+    fn new() -> Result<TextEncoder, JsValue>;
+    #[wasm_bindgen(method)]
+    fn encode(this: &TextEncoder, s: &JsValue) -> js_sys::Uint8Array;
+}
+
+/// A JS string as UTF-8 through the browser's encoder and one copy: the
+/// glue's own conversion loops over the string in JS a character at a
+/// time (0.3–0.4 s for a 30 MB listing). Lone surrogates become U+FFFD
+/// either way.
+fn utf8_of(v: &JsValue) -> Option<String> {
+    let enc = TextEncoder::new().ok()?;
+    let bytes = enc.encode(v).to_vec();
+    String::from_utf8(bytes).ok()
+}
+
 /// Decodes a page message.
 fn read_message(data: &JsValue) -> Option<(Request, Option<Payload>)> {
     let req: Request = serde_json::from_str(&get_str(data, "json")?).ok()?;
-    let payload = if let Some(text) = get_str(data, "text") {
-        Some(Payload::Listing { text })
+    let text = Reflect::get(data, &JsValue::from_str("text")).ok().filter(JsValue::is_string);
+    let payload = if let Some(text) = text {
+        Some(Payload::Listing { text: utf8_of(&text).or_else(|| text.as_string())? })
     } else if let Some(folder) = get_str(data, "folder") {
         let entries: Vec<FolderEntry> = serde_json::from_str(&folder).ok()?;
         Some(Payload::Folder { name: get_str(data, "name").unwrap_or_default(), entries })
@@ -155,13 +184,38 @@ fn read_message(data: &JsValue) -> Option<(Request, Option<Payload>)> {
     Some((req, payload))
 }
 
-fn now() -> f64 {
-    js_sys::Date::now()
+thread_local! {
+    static PERF: Option<web_sys::Performance> =
+        Reflect::get(&js_sys::global(), &JsValue::from_str("performance")).ok().and_then(|p| p.dyn_into().ok());
+}
+
+/// Milliseconds since the epoch with `performance.now()`'s resolution: the
+/// page and the worker have different time origins, this clock is shared.
+pub fn now() -> f64 {
+    PERF.with(|p| p.as_ref().map_or_else(js_sys::Date::now, |p| p.time_origin() + p.now()))
+}
+
+/// Appends `[phase, now]` (or the given time) to `window.__ctxlensMarks`,
+/// where `cargo xtask measure` reads where the time went.
+pub fn page_mark(phase: &str, at: Option<f64>) {
+    let global = js_sys::global();
+    let key = JsValue::from_str("__ctxlensMarks");
+    let marks = match Reflect::get(&global, &key).ok().filter(|m| m.is_object()) {
+        Some(m) => m.unchecked_into::<js_sys::Array>(),
+        None => {
+            let m = js_sys::Array::new();
+            let _ = Reflect::set(&global, &key, &m);
+            m
+        }
+    };
+    marks.push(&js_sys::Array::of2(&JsValue::from_str(phase), &JsValue::from_f64(at.unwrap_or_else(now))));
 }
 
 struct WorkerState {
     engine: Engine,
     pending: Option<(Request, Option<Payload>)>,
+    /// When the pending request arrived and when its input was copied in.
+    arrived: Vec<(&'static str, f64)>,
     /// `(request id, next rule)` while savings are being computed.
     savings: Option<(u64, usize)>,
     /// The request whose permalink still needs the compressed listing.
@@ -189,6 +243,7 @@ pub fn worker_main() {
     let st = Rc::new(RefCell::new(WorkerState {
         engine: Engine::new(now),
         pending: None,
+        arrived: Vec::new(),
         savings: None,
         share_for: None,
         insight_for: None,
@@ -239,12 +294,16 @@ pub fn worker_main() {
                 s.timer = None;
                 let answered = s.pending.is_some();
                 if let Some((req, payload)) = s.pending.take() {
+                    s.arrived.push(("tick", now()));
                     s.savings = None;
                     s.share_for = None;
                     s.insight_for = None;
                     match s.engine.handle(&req, payload) {
                         Handled::NeedInput => post(&Reply::NeedInput { id: req.id }),
-                        Handled::Snapshot(snap) => {
+                        Handled::Snapshot(mut snap) => {
+                            let mut marks = std::mem::take(&mut s.arrived);
+                            marks.extend(s.engine.take_marks());
+                            snap.timings = marks.into_iter().map(|(p, t)| (format!("worker:{p}"), t)).collect();
                             if snap.savings_pending {
                                 s.savings = Some((req.id, 0));
                             } else if snap.insight.is_none() {
@@ -293,11 +352,13 @@ pub fn worker_main() {
     let onmessage = {
         let st = st.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            let received = now();
             let Some((req, payload)) = read_message(&ev.data()) else {
                 return;
             };
             {
                 let mut s = st.borrow_mut();
+                s.arrived = vec![("received", received), ("copied", now())];
                 // A newer request without the input keeps the input of the one it replaces.
                 let payload = match (payload, s.pending.take()) {
                     (Some(p), _) => Some(p),

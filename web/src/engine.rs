@@ -130,6 +130,8 @@ pub struct Engine {
     input: Option<Input>,
     eval: Option<Eval>,
     clock: Clock,
+    /// `(phase, clock at its end)` since the last [`Engine::take_marks`].
+    marks: Vec<(&'static str, f64)>,
 }
 
 impl Default for Engine {
@@ -227,7 +229,17 @@ fn rules_with_errors_removed(text: &str) -> (Option<RuleSet>, Vec<u8>, Vec<RuleE
 impl Engine {
     /// An engine timing itself with `clock`.
     pub fn new(clock: Clock) -> Engine {
-        Engine { input: None, eval: None, clock }
+        Engine { input: None, eval: None, clock, marks: Vec::new() }
+    }
+
+    fn mark(&mut self, phase: &'static str) {
+        let t = (self.clock)();
+        self.marks.push((phase, t));
+    }
+
+    /// The phases timed since the last call: `(phase, clock at its end)`.
+    pub fn take_marks(&mut self) -> Vec<(&'static str, f64)> {
+        std::mem::take(&mut self.marks)
     }
 
     /// Revision of the input held, if any.
@@ -248,6 +260,7 @@ impl Engine {
                     info.kind = "listing".into();
                     let fmt = format.as_deref().and_then(ListingFormat::from_name);
                     let parsed = listing::parse_listing(text.as_bytes(), fmt);
+                    self.mark("parse");
                     let share = ShareListing::of_text(text);
                     match parsed {
                         Ok(l) => {
@@ -342,6 +355,7 @@ impl Engine {
         accumulate(&tree, &order, &mut all_bytes);
         accumulate(&tree, &order, &mut all_files);
         info.parse_ms = (self.clock)() - t0;
+        self.mark("derive");
         self.input = Some(Input {
             rev,
             format,
@@ -365,9 +379,15 @@ impl Engine {
         }
         let Some(input) = &self.input else { return };
         let t0 = (self.clock)();
+        let clock = self.clock;
+        let mut marks = Vec::new();
+        let mut mark = |phase| marks.push((phase, clock()));
         let tree = &input.tree;
+        mark("start");
         let (set, sanitized, rule_errors) = rules_with_errors_removed(rules);
+        mark("ruleset");
         let main = transfer(tree, &TransferOptions { rules: set.as_ref(), follow_paths: None });
+        mark("transfer");
         let n = tree.len();
         let mut sent = vec![false; n];
         let mut sent_bytes = vec![0u64; n];
@@ -393,7 +413,9 @@ impl Engine {
                         sent_files[e.node as usize] = 1;
                     }
                 }
+                mark("sent");
                 let (estimate, lo, hi, lines) = bounds(tree, set.as_ref(), &main);
+                mark("bounds");
                 if tree.has_uncertainty() {
                     // Unlisted bytes of sent directories count as sent, as in the estimate.
                     for &id in &input.order {
@@ -416,6 +438,7 @@ impl Engine {
                 let w = wire(tree, &main);
                 totals.wire_cold = Some(w.cold_bytes_estimate);
                 totals.wire_warm = Some(w.warm_bytes_estimate);
+                mark("wire");
             }
             Some(c) => {
                 for e in &c.entries {
@@ -435,6 +458,7 @@ impl Engine {
         }
         accumulate(tree, &input.order, &mut sent_bytes);
         accumulate(tree, &input.order, &mut sent_files);
+        mark("accumulate");
         totals.all_bytes = input.all_bytes[ROOT as usize];
         totals.all_files = u64::from(input.all_files[ROOT as usize]);
         totals.all_bytes_min = input.all_bounds.0;
@@ -444,6 +468,7 @@ impl Engine {
 
         // The rule that decided each node, exactly as `ctxlens --json` attributes it.
         let decided = ctxlens_core::report::deciding_rules(tree, &main);
+        mark("decide");
         let mut rows = Vec::new();
         if let Some(set) = &set {
             let mut per_rule = vec![(0u64, 0u64); set.rules().len()];
@@ -474,7 +499,9 @@ impl Engine {
             Some(c) => c.error.as_ref().map(|e| e.message.clone()),
             None => main.error.as_ref().map(|e| e.to_string()),
         };
+        mark("rules");
         let eval_ms = (self.clock)() - t0;
+        self.marks.extend(marks);
         self.eval = Some(Eval {
             rules_text: rules.to_string(),
             builder,
@@ -519,6 +546,7 @@ impl Engine {
             !fresh_parse && self.eval.as_ref().is_some_and(|e| e.rules_text == req.rules && e.builder == req.builder);
         self.evaluate(&req.rules, req.builder);
         let mut snap = self.snapshot(req.id, &req.view);
+        self.mark("snapshot");
         if cached {
             snap.eval_ms = 0.0;
         }
@@ -816,6 +844,7 @@ impl Engine {
             eval_ms: eval.eval_ms,
             savings_pending: eval.rows.iter().any(|r| r.saving_bytes.is_none()),
             insight: eval.insight.clone(),
+            timings: Vec::new(),
         }
     }
 
