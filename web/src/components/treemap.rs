@@ -2,16 +2,13 @@
 //! colour. The layout is computed in Rust (`ctxlens_core::treemap`) by the
 //! worker; this only draws it.
 
-use std::rc::Rc;
-
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
+use super::use_painted_snapshot;
 use crate::app::StateHandle;
 use crate::fmt;
-use crate::protocol::{Snapshot, TileOut};
+use crate::protocol::TileOut;
 use crate::state::{Action, State};
 
 /// Props: the panel's plus the box the page observes for its size.
@@ -106,39 +103,12 @@ fn Tile(p: &TileProps) -> Html {
     }
 }
 
-/// Runs `f` once the browser has painted the next frame: a task queued
-/// from an animation frame callback runs after that frame.
-fn after_paint(f: impl FnOnce() + 'static) {
-    let Some(w) = web_sys::window() else { return f() };
-    let task = Closure::once_into_js(f);
-    let frame = Closure::once_into_js(move || {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(task.unchecked_ref(), 0);
-        }
-    });
-    let _ = w.request_animation_frame(frame.unchecked_ref());
-}
-
 /// The treemap. New tiles are drawn after the figures are painted: up to
 /// 1,500 tiles take longer to build than everything else on the page.
 #[component]
 pub fn TreemapView(p: &TreemapProps) -> Html {
-    let s = &*p.state;
-    let target: Option<Rc<Snapshot>> = s.snapshot.clone().filter(|x| x.input_rev == s.input_rev);
-    let drawn = use_state(|| None::<Rc<Snapshot>>);
-    {
-        let drawn = drawn.clone();
-        let key = target.as_ref().map(|t| Rc::as_ptr(t) as usize);
-        use_effect_with(key, move |_| {
-            if target.is_none() {
-                drawn.set(None);
-            } else {
-                after_paint(move || drawn.set(target));
-            }
-        });
-    }
-    // Until then, the tiles of the same input are kept (not those of another input).
-    let snap = drawn.as_deref().filter(|x| x.input_rev == s.input_rev);
+    let drawn = use_painted_snapshot(&p.state);
+    let snap = drawn.as_deref();
     let body = match snap {
         None => html! {},
         Some(snap) if snap.treemap.tiles.is_empty() => html! {
