@@ -260,6 +260,9 @@ type Tick = Rc<RefCell<Option<Closure<dyn FnMut()>>>>;
 /// Budget of one savings batch, in ms: small enough to pick up new requests quickly.
 const BATCH_MS: f64 = 25.0;
 
+/// Bytes of listing compressed at a time for the permalink (a few ms each).
+const SHARE_SLICE: usize = 32 << 10;
+
 /// Follow-up work (savings, permalink, checks) starts once no request came
 /// for this long (ms): while someone types, every keystroke finds the worker
 /// idle and its figures come first.
@@ -342,9 +345,17 @@ pub fn worker_main() {
                         }
                     }
                 } else if let Some(id) = s.share_for.take() {
-                    s.engine.prepare_share();
-                    let share = s.engine.share();
-                    post(&Reply::Share { id, share });
+                    let t0 = now();
+                    let mut done = false;
+                    while !done && now() - t0 < BATCH_MS {
+                        done = s.engine.prepare_share_step(SHARE_SLICE);
+                    }
+                    if done {
+                        let share = s.engine.share();
+                        post(&Reply::Share { id, share });
+                    } else {
+                        s.share_for = Some(id);
+                    }
                 } else if let Some((id, mut next)) = s.savings {
                     let t0 = now();
                     let mut rows = Vec::new();

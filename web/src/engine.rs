@@ -72,6 +72,8 @@ enum ShareListing {
     Text(String),
     /// A folder to describe as a `tar -tv` listing, then compress.
     Folder(Vec<FolderEntry>),
+    /// Being compressed.
+    Deflating(Box<permalink::PartEncoder>),
     /// The encoded part.
     Ready(String),
     /// Why the link carries the rules only.
@@ -88,7 +90,7 @@ impl ShareListing {
     }
 
     fn pending(&self) -> bool {
-        matches!(self, ShareListing::Text(_) | ShareListing::Folder(_))
+        matches!(self, ShareListing::Text(_) | ShareListing::Folder(_) | ShareListing::Deflating(_))
     }
 }
 
@@ -175,17 +177,6 @@ pub fn folder_as_tar_listing(entries: &[FolderEntry]) -> String {
         }
     }
     out
-}
-
-fn encode_listing(text: &str) -> Result<String, String> {
-    if text.len() > permalink::MAX_LISTING_BYTES {
-        return Err(too_large(text.len()));
-    }
-    let part = permalink::encode_part(text.as_bytes());
-    if part.len() > permalink::MAX_LISTING_CHARS {
-        return Err("the compressed listing is too long for a link; the link carries the rules only".into());
-    }
-    Ok(part)
 }
 
 /// Adds every node's own value to its ancestors (children come after their
@@ -803,19 +794,37 @@ impl Engine {
     /// Compresses the listing for the permalink (the worker does it after
     /// answering, so the figures never wait for it).
     pub fn prepare_share(&mut self) {
-        let Some(input) = self.input.as_mut() else { return };
-        let text = match std::mem::replace(&mut input.share_listing, ShareListing::Nothing) {
-            ShareListing::Text(t) => t,
-            ShareListing::Folder(entries) => folder_as_tar_listing(&entries),
+        while !self.prepare_share_step(usize::MAX) {}
+    }
+
+    /// Compresses up to `chunk` more bytes of the listing for the permalink;
+    /// `true` once nothing is left to do.
+    pub fn prepare_share_step(&mut self, chunk: usize) -> bool {
+        let Some(input) = self.input.as_mut() else { return true };
+        let mut enc = match std::mem::replace(&mut input.share_listing, ShareListing::Nothing) {
+            ShareListing::Text(t) => Box::new(permalink::PartEncoder::new(t.into_bytes())),
+            ShareListing::Folder(entries) => {
+                let text = folder_as_tar_listing(&entries);
+                if text.len() > permalink::MAX_LISTING_BYTES {
+                    input.share_listing = ShareListing::Unavailable(too_large(text.len()));
+                    return true;
+                }
+                Box::new(permalink::PartEncoder::new(text.into_bytes()))
+            }
+            ShareListing::Deflating(e) => e,
             other => {
                 input.share_listing = other;
-                return;
+                return true;
             }
         };
-        input.share_listing = match encode_listing(&text) {
-            Ok(p) => ShareListing::Ready(p),
-            Err(e) => ShareListing::Unavailable(e),
+        input.share_listing = match enc.step(chunk) {
+            None => ShareListing::Deflating(enc),
+            Some(part) if part.len() > permalink::MAX_LISTING_CHARS => ShareListing::Unavailable(
+                "the compressed listing is too long for a link; the link carries the rules only".into(),
+            ),
+            Some(part) => ShareListing::Ready(part),
         };
+        !input.share_listing.pending()
     }
 
     /// What the page shows for the current input and evaluation.
