@@ -155,8 +155,6 @@ extern "C" {
     type TextEncoder;
     #[wasm_bindgen(constructor, catch)]
     fn new() -> Result<TextEncoder, JsValue>;
-    #[wasm_bindgen(method)]
-    fn encode(this: &TextEncoder, s: &JsValue) -> js_sys::Uint8Array;
     #[wasm_bindgen(method, js_name = encodeInto)]
     fn encode_into(this: &TextEncoder, s: &JsValue, into: &js_sys::Uint8Array) -> EncodeResult;
     type EncodeResult;
@@ -170,7 +168,8 @@ extern "C" {
 /// WebAssembly memory. The glue's own conversion loops over the string in JS
 /// a character at a time, and `TextEncoder.encode` sizes its result for the
 /// worst case and copies it: 0.3 s each for a 30 MB listing, against 0.1 s
-/// here. Lone surrogates become U+FFFD either way.
+/// here. `None` when the text is not ASCII (the caller then uses the glue's
+/// conversion, which turns lone surrogates into U+FFFD as this does).
 fn utf8_of(v: &JsValue, marks: &mut Vec<(&'static str, f64)>) -> Option<String> {
     let enc = TextEncoder::new().ok()?;
     let units = js_len(v) as usize;
@@ -184,16 +183,13 @@ fn utf8_of(v: &JsValue, marks: &mut Vec<(&'static str, f64)>) -> Option<String> 
     );
     let r = enc.encode_into(v, &view);
     marks.push(("encoded", now()));
-    let bytes = if r.read() as usize == units {
-        buf.truncate(r.written() as usize);
-        buf
-    } else {
-        // Not ASCII: the browser sizes it.
-        drop(buf);
-        enc.encode(v).to_vec()
-    };
+    if r.read() as usize != units {
+        // Not ASCII: the glue's conversion sizes it.
+        return None;
+    }
+    buf.truncate(r.written() as usize);
     marks.push(("copied", now()));
-    String::from_utf8(bytes).ok()
+    String::from_utf8(buf).ok()
 }
 
 /// Decodes a page message, marking the phases in `marks`.

@@ -6,51 +6,7 @@ use super::PanelProps;
 use crate::app::page_base;
 use crate::fmt;
 use crate::permalink;
-use crate::protocol::{Builder, Share};
-
-/// The permalink's props: it is drawn again only when the link changes (the
-/// link can be a megabyte long).
-#[derive(Properties, PartialEq)]
-struct ShareProps {
-    share: Share,
-}
-
-/// The permalink.
-#[component]
-fn ShareLink(p: &ShareProps) -> Html {
-    let share = &p.share;
-    let base = page_base();
-    let url = if share.fragment.is_empty() { String::new() } else { format!("{base}#{}", share.fragment) };
-    let long = permalink::too_long_for_wiki(url.len());
-    let rules_only = share.fragment.split("&l=").next().map(|f| format!("{base}#{f}")).unwrap_or_default();
-    let copy = |text: String| {
-        Callback::from(move |_: MouseEvent| {
-            if let Some(w) = web_sys::window() {
-                let _ = w.navigator().clipboard().write_text(&text);
-            }
-        })
-    };
-    html! {
-        <div class="share">
-            <span class="label">{ "Share" }</span>
-            <a data-testid="share-link" href={url.clone()} class="link mono" title="Opens this exact scenario; the data is in the link itself, nothing is uploaded">
-                { if share.has_listing { "Permalink (rules + listing)" } else if share.pending { "Permalink (adding the listing…)" } else { "Permalink (rules)" } }
-            </a>
-            <button class="button small" onclick={copy(url.clone())}>{ "Copy" }</button>
-            <span class={classes!("small", if long { "warn-text" } else { "muted" })}>
-                { format!("{} characters", fmt::count(url.len() as u64)) }
-                { if long { " — too long for many wikis and chats (about 2,000 max)" } else { "" } }
-            </span>
-            { if long && share.has_listing { html! {
-                <button class="button small ghost" onclick={copy(rules_only.clone())}
-                        title="A short link with the rules only">
-                    { format!("Copy rules-only link ({} chars)", fmt::count(rules_only.len() as u64)) }
-                </button>
-            } } else { html! {} } }
-            { for share.note.clone().map(|n| html! { <span class="small muted">{ n }</span> }) }
-        </div>
-    }
-}
+use crate::protocol::Builder;
 
 /// The figures.
 #[component]
@@ -102,7 +58,40 @@ pub fn Summary(p: &PanelProps) -> Html {
         }
     });
 
-    let share = html! { <ShareLink share={snap.share.clone()} /> };
+    // The permalink.
+    let share = {
+        let base = page_base();
+        let url = s.share_url(&base).unwrap_or_default();
+        let long = permalink::too_long_for_wiki(url.len());
+        let rules_only = snap.share.fragment.split("&l=").next().map(|f| format!("{base}#{f}")).unwrap_or_default();
+        let copy = |text: String| {
+            Callback::from(move |_: MouseEvent| {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.navigator().clipboard().write_text(&text);
+                }
+            })
+        };
+        html! {
+            <div class="share">
+                <span class="label">{ "Share" }</span>
+                <a data-testid="share-link" href={url.clone()} class="link mono" title="Opens this exact scenario; the data is in the link itself, nothing is uploaded">
+                    { if snap.share.has_listing { "Permalink (rules + listing)" } else if snap.share.pending { "Permalink (adding the listing…)" } else { "Permalink (rules)" } }
+                </a>
+                <button class="button small" onclick={copy(url.clone())}>{ "Copy" }</button>
+                <span class={classes!("small", if long { "warn-text" } else { "muted" })}>
+                    { format!("{} characters", fmt::count(url.len() as u64)) }
+                    { if long { " — too long for many wikis and chats (about 2,000 max)" } else { "" } }
+                </span>
+                { if long && snap.share.has_listing { html! {
+                    <button class="button small ghost" onclick={copy(rules_only.clone())}
+                            title="A short link with the rules only">
+                        { format!("Copy rules-only link ({} chars)", fmt::count(rules_only.len() as u64)) }
+                    </button>
+                } } else { html! {} } }
+                { for snap.share.note.clone().map(|n| html! { <span class="small muted">{ n }</span> }) }
+            </div>
+        }
+    };
 
     let builder_label = match snap.builder {
         Builder::Buildkit => "BuildKit sends",
