@@ -300,12 +300,16 @@ return [lines.length, window.__bigListing.length, kept, keptBytes];
 
 /// Pastes `window.__bigListing` with a paste event (or edits the rules) and
 /// waits for the figures; resolves with `[ms until the handler returned, ms
-/// until the figures were painted]`. `DataTransfer.setData` is not timed.
+/// until the figures were painted, files shown, [[phase, ms since the
+/// start]...]]` (the phases are the page's and the worker's marks, see
+/// `bridge::page_mark`). `DataTransfer.setData` is not timed.
 const TIME_PASTE: &str = r#"
 const [which, text, wantFiles, done] = [arguments[0], arguments[1], arguments[2], arguments[arguments.length - 1]];
 const el = document.querySelector('[data-testid=' + which + ']');
 const files = () => document.querySelector('[data-testid=context-files]')?.dataset.files;
+window.__ctxlensMarks = [];
 const t0 = performance.now();
+const marks = () => window.__ctxlensMarks.map(([p, t]) => [p, t - performance.timeOrigin - t0]);
 if (which === 'listing-input') {
   // A real paste: the clipboard's text arrives with the paste event.
   const dt = new DataTransfer();
@@ -319,14 +323,27 @@ if (which === 'listing-input') {
 const t1 = performance.now();
 (function poll() {
   if (files() === String(wantFiles)) {
-    requestAnimationFrame(() => done([t1 - t0, performance.now() - t0]));
+    requestAnimationFrame(() => done([t1 - t0, performance.now() - t0, files(), marks()]));
   } else if (performance.now() - t0 > 280000) {
-    done([t1 - t0, -1, files()]);
+    done([t1 - t0, -1, files(), marks()]);
   } else {
     setTimeout(poll, 2);
   }
 })();
 "#;
+
+/// The marks of a timed run as `phase +ms` steps (time since the previous mark).
+fn phases(t: &Value) -> String {
+    let mut prev = 0.0;
+    let mut out = Vec::new();
+    for m in t[3].as_array().into_iter().flatten() {
+        let (name, at) = (m[0].as_str().unwrap_or("?"), m[1].as_f64().unwrap_or(0.0));
+        out.push(format!("{name} +{:.0}", at - prev));
+        prev = at;
+    }
+    out.push(format!("painted +{:.0}", t[1].as_f64().unwrap_or(0.0) - prev));
+    out.join(", ")
+}
 
 #[test]
 #[ignore = "timings: run `cargo xtask measure`"]
@@ -343,6 +360,7 @@ fn timings() -> Result<(), String> {
     let g = s.exec(GENERATE, json!([1_000_000]))?;
     let (lines, chars, kept) = (g[0].as_u64().unwrap(), g[1].as_u64().unwrap(), g[2].as_u64().unwrap());
     let mut paste_ms = Vec::new();
+    let mut paste_phases = Vec::new();
     for _ in 0..3 {
         // Reset to something small so every run parses from scratch.
         s.exec(PASTE, json!(["listing-input", ""]))?;
@@ -354,9 +372,12 @@ fn timings() -> Result<(), String> {
         )?;
         let t = s.exec_async(TIME_PASTE, json!(["listing-input", "", kept]))?;
         assert!(t[1].as_f64().unwrap() > 0.0, "paste timed out: {t}");
+        eprintln!("paste: {}", phases(&t));
         paste_ms.push(t[1].as_f64().unwrap());
+        paste_phases.push((t[1].as_f64().unwrap(), phases(&t)));
     }
     paste_ms.sort_by(f64::total_cmp);
+    paste_phases.sort_by(|a, b| a.0.total_cmp(&b.0));
     let line = format!(
         "| paste of {lines} `du -ab` lines ({:.1} MB) until the figures show | median {:.0} ms (runs: {}) |\n",
         chars as f64 / 1e6,
@@ -365,6 +386,7 @@ fn timings() -> Result<(), String> {
     );
     eprint!("{line}");
     report.push_str(&line);
+    report.push_str(&format!("| where the median paste's time went (ms) | {} |\n", paste_phases[1].1));
 
     // Rule edits on about 100k paths.
     let g = s.exec(GENERATE, json!([100_000]))?;
@@ -372,6 +394,7 @@ fn timings() -> Result<(), String> {
     let t = s.exec_async(TIME_PASTE, json!(["listing-input", "", kept_log]))?;
     assert!(t[1].as_f64().unwrap() > 0.0, "{t}");
     let mut edit_ms = Vec::new();
+    let mut edit_phases = Vec::new();
     for i in 0..5 {
         // Alternate between excluding *.log and excluding *.log plus one module.
         let (rules, want) = if i % 2 == 0 {
@@ -381,9 +404,12 @@ fn timings() -> Result<(), String> {
         };
         let t = s.exec_async(TIME_PASTE, json!(["rules-input", rules, want]))?;
         assert!(t[1].as_f64().unwrap() > 0.0, "edit timed out: {t}");
+        eprintln!("edit: {}", phases(&t));
         edit_ms.push(t[1].as_f64().unwrap());
+        edit_phases.push((t[1].as_f64().unwrap(), phases(&t)));
     }
     edit_ms.sort_by(f64::total_cmp);
+    edit_phases.sort_by(|a, b| a.0.total_cmp(&b.0));
     let line = format!(
         "| rule edit on {lines} paths until the figures show | median {:.0} ms (runs: {}) |\n",
         edit_ms[2],
@@ -391,6 +417,7 @@ fn timings() -> Result<(), String> {
     );
     eprint!("{line}");
     report.push_str(&line);
+    report.push_str(&format!("| where the median edit's time went (ms) | {} |\n", edit_phases[2].1));
     no_errors(&s)?;
     let out = root().join("target/ctxlens-web-timings.md");
     std::fs::write(&out, &report).map_err(|e| e.to_string())?;

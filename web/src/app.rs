@@ -45,13 +45,21 @@ fn location_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
+thread_local! {
+    /// Read once: the page only ever replaces its fragment, and `location.href`
+    /// carries the whole permalink (up to a megabyte).
+    static PAGE_BASE: String = {
+        let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+        match href.split_once('#') {
+            Some((b, _)) => b.to_string(),
+            None => href,
+        }
+    };
+}
+
 /// The page's URL without its fragment.
 pub fn page_base() -> String {
-    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-    match href.split_once('#') {
-        Some((b, _)) => b.to_string(),
-        None => href,
-    }
+    PAGE_BASE.with(String::clone)
 }
 
 /// `performance.now()` (ms).
@@ -141,6 +149,16 @@ pub fn App() -> Html {
         });
     }
 
+    // Marks when a new answer is on the page (rendered, before the paint).
+    {
+        let id = state.snapshot.as_ref().map(|s| s.id);
+        use_effect_with(id, move |id| {
+            if id.is_some() {
+                crate::bridge::page_mark("page:rendered", None);
+            }
+        });
+    }
+
     // Keep the URL fragment in step with the permalink (never navigates, never sends).
     {
         // Only complete links: a rules-only fragment while the listing is
@@ -153,6 +171,7 @@ pub fn App() -> Html {
                 && let Ok(h) = w.history()
             {
                 let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{f}")));
+                crate::bridge::page_mark("page:url", None);
             }
         });
     }

@@ -97,7 +97,15 @@ impl WorkerHandle {
                 return;
             };
             match serde_json::from_str::<Reply>(&json) {
-                Ok(r) => on_reply(r),
+                Ok(r) => {
+                    if let Reply::Snapshot(s) = &r {
+                        for (phase, at) in &s.timings {
+                            page_mark(phase, Some(*at));
+                        }
+                        page_mark("page:decoded", None);
+                    }
+                    on_reply(r)
+                }
                 Err(e) => web_sys::console::error_1(&format!("ctxlens: bad reply from the worker: {e}").into()),
             }
         });
@@ -129,6 +137,7 @@ impl WorkerHandle {
             }
             self.sent_rev.set(Some(state.input_rev));
         }
+        page_mark("page:send", None);
         if let Err(e) = self.worker.post_message(&msg) {
             web_sys::console::error_1(&e);
         }
@@ -141,11 +150,55 @@ impl Drop for WorkerHandle {
     }
 }
 
-/// Decodes a page message.
-fn read_message(data: &JsValue) -> Option<(Request, Option<Payload>)> {
+#[wasm_bindgen]
+extern "C" {
+    type TextEncoder;
+    #[wasm_bindgen(constructor, catch)]
+    fn new() -> Result<TextEncoder, JsValue>;
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(this: &TextEncoder, s: &JsValue, into: &js_sys::Uint8Array) -> EncodeResult;
+    type EncodeResult;
+    #[wasm_bindgen(method, getter)]
+    fn read(this: &EncodeResult) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &EncodeResult) -> f64;
+}
+
+/// A JS string as UTF-8, written by the browser's encoder straight into
+/// WebAssembly memory. The glue's own conversion loops over the string in JS
+/// a character at a time, and `TextEncoder.encode` sizes its result for the
+/// worst case and copies it: 0.3 s each for a 30 MB listing, against 0.1 s
+/// here. `None` when the text is not ASCII (the caller then uses the glue's
+/// conversion, which turns lone surrogates into U+FFFD as this does).
+fn utf8_of(v: &JsValue, marks: &mut Vec<(&'static str, f64)>) -> Option<String> {
+    let enc = TextEncoder::new().ok()?;
+    let units = js_len(v) as usize;
+    // One byte per UTF-16 unit fits an ASCII listing exactly.
+    let mut buf = vec![0u8; units];
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().dyn_into().ok()?;
+    let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
+        &memory.buffer(),
+        buf.as_mut_ptr() as u32,
+        u32::try_from(units).ok()?,
+    );
+    let r = enc.encode_into(v, &view);
+    marks.push(("encoded", now()));
+    if r.read() as usize != units {
+        // Not ASCII: the glue's conversion sizes it.
+        return None;
+    }
+    buf.truncate(r.written() as usize);
+    marks.push(("copied", now()));
+    String::from_utf8(buf).ok()
+}
+
+/// Decodes a page message, marking the phases in `marks`.
+fn read_message(data: &JsValue, marks: &mut Vec<(&'static str, f64)>) -> Option<(Request, Option<Payload>)> {
     let req: Request = serde_json::from_str(&get_str(data, "json")?).ok()?;
-    let payload = if let Some(text) = get_str(data, "text") {
-        Some(Payload::Listing { text })
+    let text = Reflect::get(data, &JsValue::from_str("text")).ok().filter(JsValue::is_string);
+    marks.push(("data", now()));
+    let payload = if let Some(text) = text {
+        Some(Payload::Listing { text: utf8_of(&text, marks).or_else(|| text.as_string())? })
     } else if let Some(folder) = get_str(data, "folder") {
         let entries: Vec<FolderEntry> = serde_json::from_str(&folder).ok()?;
         Some(Payload::Folder { name: get_str(data, "name").unwrap_or_default(), entries })
@@ -155,13 +208,38 @@ fn read_message(data: &JsValue) -> Option<(Request, Option<Payload>)> {
     Some((req, payload))
 }
 
-fn now() -> f64 {
-    js_sys::Date::now()
+thread_local! {
+    static PERF: Option<web_sys::Performance> =
+        Reflect::get(&js_sys::global(), &JsValue::from_str("performance")).ok().and_then(|p| p.dyn_into().ok());
+}
+
+/// Milliseconds since the epoch with `performance.now()`'s resolution: the
+/// page and the worker have different time origins, this clock is shared.
+pub fn now() -> f64 {
+    PERF.with(|p| p.as_ref().map_or_else(js_sys::Date::now, |p| p.time_origin() + p.now()))
+}
+
+/// Appends `[phase, now]` (or the given time) to `window.__ctxlensMarks`,
+/// where `cargo xtask measure` reads where the time went.
+pub fn page_mark(phase: &str, at: Option<f64>) {
+    let global = js_sys::global();
+    let key = JsValue::from_str("__ctxlensMarks");
+    let marks = match Reflect::get(&global, &key).ok().filter(|m| m.is_object()) {
+        Some(m) => m.unchecked_into::<js_sys::Array>(),
+        None => {
+            let m = js_sys::Array::new();
+            let _ = Reflect::set(&global, &key, &m);
+            m
+        }
+    };
+    marks.push(&js_sys::Array::of2(&JsValue::from_str(phase), &JsValue::from_f64(at.unwrap_or_else(now))));
 }
 
 struct WorkerState {
     engine: Engine,
     pending: Option<(Request, Option<Payload>)>,
+    /// When the pending request arrived and when its input was copied in.
+    arrived: Vec<(&'static str, f64)>,
     /// `(request id, next rule)` while savings are being computed.
     savings: Option<(u64, usize)>,
     /// The request whose permalink still needs the compressed listing.
@@ -178,6 +256,9 @@ type Tick = Rc<RefCell<Option<Closure<dyn FnMut()>>>>;
 /// Budget of one savings batch, in ms: small enough to pick up new requests quickly.
 const BATCH_MS: f64 = 25.0;
 
+/// Bytes of listing compressed at a time for the permalink (a few ms each).
+const SHARE_SLICE: usize = 32 << 10;
+
 /// Follow-up work (savings, permalink, checks) starts once no request came
 /// for this long (ms): while someone types, every keystroke finds the worker
 /// idle and its figures come first.
@@ -189,6 +270,7 @@ pub fn worker_main() {
     let st = Rc::new(RefCell::new(WorkerState {
         engine: Engine::new(now),
         pending: None,
+        arrived: Vec::new(),
         savings: None,
         share_for: None,
         insight_for: None,
@@ -239,12 +321,16 @@ pub fn worker_main() {
                 s.timer = None;
                 let answered = s.pending.is_some();
                 if let Some((req, payload)) = s.pending.take() {
+                    s.arrived.push(("tick", now()));
                     s.savings = None;
                     s.share_for = None;
                     s.insight_for = None;
                     match s.engine.handle(&req, payload) {
                         Handled::NeedInput => post(&Reply::NeedInput { id: req.id }),
-                        Handled::Snapshot(snap) => {
+                        Handled::Snapshot(mut snap) => {
+                            let mut marks = std::mem::take(&mut s.arrived);
+                            marks.extend(s.engine.take_marks());
+                            snap.timings = marks.into_iter().map(|(p, t)| (format!("worker:{p}"), t)).collect();
                             if snap.savings_pending {
                                 s.savings = Some((req.id, 0));
                             } else if snap.insight.is_none() {
@@ -255,9 +341,17 @@ pub fn worker_main() {
                         }
                     }
                 } else if let Some(id) = s.share_for.take() {
-                    s.engine.prepare_share();
-                    let share = s.engine.share();
-                    post(&Reply::Share { id, share });
+                    let t0 = now();
+                    let mut done = false;
+                    while !done && now() - t0 < BATCH_MS {
+                        done = s.engine.prepare_share_step(SHARE_SLICE);
+                    }
+                    if done {
+                        let share = s.engine.share();
+                        post(&Reply::Share { id, share });
+                    } else {
+                        s.share_for = Some(id);
+                    }
                 } else if let Some((id, mut next)) = s.savings {
                     let t0 = now();
                     let mut rows = Vec::new();
@@ -293,11 +387,14 @@ pub fn worker_main() {
     let onmessage = {
         let st = st.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-            let Some((req, payload)) = read_message(&ev.data()) else {
+            let mut marks = vec![("received", now())];
+            let Some((req, payload)) = read_message(&ev.data(), &mut marks) else {
                 return;
             };
             {
                 let mut s = st.borrow_mut();
+                marks.push(("read", now()));
+                s.arrived = marks;
                 // A newer request without the input keeps the input of the one it replaces.
                 let payload = match (payload, s.pending.take()) {
                     (Some(p), _) => Some(p),

@@ -72,6 +72,8 @@ enum ShareListing {
     Text(String),
     /// A folder to describe as a `tar -tv` listing, then compress.
     Folder(Vec<FolderEntry>),
+    /// Being compressed.
+    Deflating(Box<permalink::PartEncoder>),
     /// The encoded part.
     Ready(String),
     /// Why the link carries the rules only.
@@ -88,7 +90,7 @@ impl ShareListing {
     }
 
     fn pending(&self) -> bool {
-        matches!(self, ShareListing::Text(_) | ShareListing::Folder(_))
+        matches!(self, ShareListing::Text(_) | ShareListing::Folder(_) | ShareListing::Deflating(_))
     }
 }
 
@@ -130,6 +132,8 @@ pub struct Engine {
     input: Option<Input>,
     eval: Option<Eval>,
     clock: Clock,
+    /// `(phase, clock at its end)` since the last [`Engine::take_marks`].
+    marks: Vec<(&'static str, f64)>,
 }
 
 impl Default for Engine {
@@ -175,25 +179,32 @@ pub fn folder_as_tar_listing(entries: &[FolderEntry]) -> String {
     out
 }
 
-fn encode_listing(text: &str) -> Result<String, String> {
-    if text.len() > permalink::MAX_LISTING_BYTES {
-        return Err(too_large(text.len()));
-    }
-    let part = permalink::encode_part(text.as_bytes());
-    if part.len() > permalink::MAX_LISTING_CHARS {
-        return Err("the compressed listing is too long for a link; the link carries the rules only".into());
-    }
-    Ok(part)
-}
-
 /// Adds every node's own value to its ancestors (children come after their
 /// parent in `order`, so a reverse pass sums bottom-up).
-fn accumulate<T: Copy + std::ops::AddAssign>(tree: &ContextTree, order: &[NodeId], v: &mut [T]) {
+/// Both arrays in one pass (a million-node walk costs tens of ms in the browser).
+fn accumulate(tree: &ContextTree, order: &[NodeId], bytes: &mut [u64], files: &mut [u32]) {
     for &id in order.iter().rev() {
-        let p = tree.parent(id) as usize;
-        let x = v[id as usize];
-        v[p] += x;
+        let (i, p) = (id as usize, tree.parent(id) as usize);
+        let (b, f) = (bytes[i], files[i]);
+        bytes[p] += b;
+        files[p] += f;
     }
+}
+
+/// [`ctxlens_core::report::deciding_rules`] over the walk order the engine
+/// keeps (the core's walks the tree again): the rule that excluded a node or
+/// the directory it was not entered below.
+fn deciding_rules(tree: &ContextTree, order: &[NodeId], t: &Transfer) -> Vec<Option<u32>> {
+    let mut out = vec![None; tree.len()];
+    for &id in order {
+        let v = t.verdict(id);
+        out[id as usize] = match v.state {
+            NodeState::NotVisited => out[tree.parent(id) as usize],
+            NodeState::Excluded | NodeState::Pruned => v.rule,
+            _ => None,
+        };
+    }
+    out
 }
 
 fn rules_with_errors_removed(text: &str) -> (Option<RuleSet>, Vec<u8>, Vec<RuleError>) {
@@ -227,7 +238,17 @@ fn rules_with_errors_removed(text: &str) -> (Option<RuleSet>, Vec<u8>, Vec<RuleE
 impl Engine {
     /// An engine timing itself with `clock`.
     pub fn new(clock: Clock) -> Engine {
-        Engine { input: None, eval: None, clock }
+        Engine { input: None, eval: None, clock, marks: Vec::new() }
+    }
+
+    fn mark(&mut self, phase: &'static str) {
+        let t = (self.clock)();
+        self.marks.push((phase, t));
+    }
+
+    /// The phases timed since the last call: `(phase, clock at its end)`.
+    pub fn take_marks(&mut self) -> Vec<(&'static str, f64)> {
+        std::mem::take(&mut self.marks)
     }
 
     /// Revision of the input held, if any.
@@ -248,6 +269,7 @@ impl Engine {
                     info.kind = "listing".into();
                     let fmt = format.as_deref().and_then(ListingFormat::from_name);
                     let parsed = listing::parse_listing(text.as_bytes(), fmt);
+                    self.mark("parse");
                     let share = ShareListing::of_text(text);
                     match parsed {
                         Ok(l) => {
@@ -339,9 +361,9 @@ impl Engine {
                 EntryKind::Other => {}
             }
         }
-        accumulate(&tree, &order, &mut all_bytes);
-        accumulate(&tree, &order, &mut all_files);
+        accumulate(&tree, &order, &mut all_bytes, &mut all_files);
         info.parse_ms = (self.clock)() - t0;
+        self.mark("derive");
         self.input = Some(Input {
             rev,
             format,
@@ -365,9 +387,15 @@ impl Engine {
         }
         let Some(input) = &self.input else { return };
         let t0 = (self.clock)();
+        let clock = self.clock;
+        let mut marks = Vec::new();
+        let mut mark = |phase| marks.push((phase, clock()));
         let tree = &input.tree;
+        mark("start");
         let (set, sanitized, rule_errors) = rules_with_errors_removed(rules);
+        mark("ruleset");
         let main = transfer(tree, &TransferOptions { rules: set.as_ref(), follow_paths: None });
+        mark("transfer");
         let n = tree.len();
         let mut sent = vec![false; n];
         let mut sent_bytes = vec![0u64; n];
@@ -393,7 +421,9 @@ impl Engine {
                         sent_files[e.node as usize] = 1;
                     }
                 }
+                mark("sent");
                 let (estimate, lo, hi, lines) = bounds(tree, set.as_ref(), &main);
+                mark("bounds");
                 if tree.has_uncertainty() {
                     // Unlisted bytes of sent directories count as sent, as in the estimate.
                     for &id in &input.order {
@@ -416,6 +446,7 @@ impl Engine {
                 let w = wire(tree, &main);
                 totals.wire_cold = Some(w.cold_bytes_estimate);
                 totals.wire_warm = Some(w.warm_bytes_estimate);
+                mark("wire");
             }
             Some(c) => {
                 for e in &c.entries {
@@ -433,8 +464,8 @@ impl Engine {
                 totals.tar_bytes = Some(c.tar_bytes);
             }
         }
-        accumulate(tree, &input.order, &mut sent_bytes);
-        accumulate(tree, &input.order, &mut sent_files);
+        accumulate(tree, &input.order, &mut sent_bytes, &mut sent_files);
+        mark("accumulate");
         totals.all_bytes = input.all_bytes[ROOT as usize];
         totals.all_files = u64::from(input.all_files[ROOT as usize]);
         totals.all_bytes_min = input.all_bounds.0;
@@ -443,7 +474,8 @@ impl Engine {
         totals.excluded_files = totals.all_files.saturating_sub(totals.context_files);
 
         // The rule that decided each node, exactly as `ctxlens --json` attributes it.
-        let decided = ctxlens_core::report::deciding_rules(tree, &main);
+        let decided = deciding_rules(tree, &input.order, &main);
+        mark("decide");
         let mut rows = Vec::new();
         if let Some(set) = &set {
             let mut per_rule = vec![(0u64, 0u64); set.rules().len()];
@@ -474,7 +506,9 @@ impl Engine {
             Some(c) => c.error.as_ref().map(|e| e.message.clone()),
             None => main.error.as_ref().map(|e| e.to_string()),
         };
+        mark("rules");
         let eval_ms = (self.clock)() - t0;
+        self.marks.extend(marks);
         self.eval = Some(Eval {
             rules_text: rules.to_string(),
             builder,
@@ -519,6 +553,7 @@ impl Engine {
             !fresh_parse && self.eval.as_ref().is_some_and(|e| e.rules_text == req.rules && e.builder == req.builder);
         self.evaluate(&req.rules, req.builder);
         let mut snap = self.snapshot(req.id, &req.view);
+        self.mark("snapshot");
         if cached {
             snap.eval_ms = 0.0;
         }
@@ -775,19 +810,37 @@ impl Engine {
     /// Compresses the listing for the permalink (the worker does it after
     /// answering, so the figures never wait for it).
     pub fn prepare_share(&mut self) {
-        let Some(input) = self.input.as_mut() else { return };
-        let text = match std::mem::replace(&mut input.share_listing, ShareListing::Nothing) {
-            ShareListing::Text(t) => t,
-            ShareListing::Folder(entries) => folder_as_tar_listing(&entries),
+        while !self.prepare_share_step(usize::MAX) {}
+    }
+
+    /// Compresses up to `chunk` more bytes of the listing for the permalink;
+    /// `true` once nothing is left to do.
+    pub fn prepare_share_step(&mut self, chunk: usize) -> bool {
+        let Some(input) = self.input.as_mut() else { return true };
+        let mut enc = match std::mem::replace(&mut input.share_listing, ShareListing::Nothing) {
+            ShareListing::Text(t) => Box::new(permalink::PartEncoder::new(t.into_bytes())),
+            ShareListing::Folder(entries) => {
+                let text = folder_as_tar_listing(&entries);
+                if text.len() > permalink::MAX_LISTING_BYTES {
+                    input.share_listing = ShareListing::Unavailable(too_large(text.len()));
+                    return true;
+                }
+                Box::new(permalink::PartEncoder::new(text.into_bytes()))
+            }
+            ShareListing::Deflating(e) => e,
             other => {
                 input.share_listing = other;
-                return;
+                return true;
             }
         };
-        input.share_listing = match encode_listing(&text) {
-            Ok(p) => ShareListing::Ready(p),
-            Err(e) => ShareListing::Unavailable(e),
+        input.share_listing = match enc.step(chunk) {
+            None => ShareListing::Deflating(enc),
+            Some(part) if part.len() > permalink::MAX_LISTING_CHARS => ShareListing::Unavailable(
+                "the compressed listing is too long for a link; the link carries the rules only".into(),
+            ),
+            Some(part) => ShareListing::Ready(part),
         };
+        !input.share_listing.pending()
     }
 
     /// What the page shows for the current input and evaluation.
@@ -816,6 +869,7 @@ impl Engine {
             eval_ms: eval.eval_ms,
             savings_pending: eval.rows.iter().any(|r| r.saving_bytes.is_none()),
             insight: eval.insight.clone(),
+            timings: Vec::new(),
         }
     }
 
@@ -978,6 +1032,17 @@ mod tests {
 
     fn listing(text: &str) -> Option<Payload> {
         Some(Payload::Listing { text: text.into() })
+    }
+
+    #[test]
+    fn deciding_rules_over_the_kept_order_match_the_core() {
+        let l = listing::parse_listing(DU.as_bytes(), None).unwrap();
+        let set = RuleSet::parse(format!("{RULES}mcp-gateway\n!mcp-gateway/src\n").as_bytes()).unwrap();
+        let t = transfer(&l.tree, &TransferOptions { rules: Some(&set), follow_paths: None });
+        let order: Vec<NodeId> = l.tree.walk().collect();
+        let ours = deciding_rules(&l.tree, &order, &t);
+        assert_eq!(ours, ctxlens_core::report::deciding_rules(&l.tree, &t));
+        assert!(ours.iter().filter(|r| r.is_some()).count() > 10);
     }
 
     #[test]

@@ -8,6 +8,9 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use miniz_oxide::deflate::core::{
+    CompressorOxide, TDEFLFlush, TDEFLStatus, compress, create_comp_flags_from_zip_params,
+};
 
 use crate::protocol::Builder;
 
@@ -49,11 +52,68 @@ impl std::fmt::Display for DecodeError {
     }
 }
 
+/// Level 9 gains little over 6 on listings and costs several times more on large ones.
+fn level_for(len: usize) -> u8 {
+    if len > 256 << 10 { 6 } else { 9 }
+}
+
 /// Deflates and base64url-encodes `data`.
 pub fn encode_part(data: &[u8]) -> String {
-    // Level 9 gains little over 6 on listings and costs several times more on large ones.
-    let level = if data.len() > 256 << 10 { 6 } else { 9 };
-    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(data, level))
+    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(data, level_for(data.len())))
+}
+
+/// [`encode_part`] a slice at a time: compressing a few MB takes seconds in
+/// the browser, and the worker answers requests between slices.
+pub struct PartEncoder {
+    comp: Box<CompressorOxide>,
+    data: Vec<u8>,
+    pos: usize,
+    out: Vec<u8>,
+}
+
+impl std::fmt::Debug for PartEncoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PartEncoder({} of {} bytes)", self.pos, self.data.len())
+    }
+}
+
+impl PartEncoder {
+    /// Starts encoding `data`.
+    pub fn new(data: Vec<u8>) -> PartEncoder {
+        let flags = create_comp_flags_from_zip_params(level_for(data.len()).into(), 0, 0);
+        let out = Vec::with_capacity(data.len() / 3);
+        PartEncoder { comp: Box::new(CompressorOxide::new(flags)), data, pos: 0, out }
+    }
+
+    /// Compresses up to `chunk` more bytes; returns the part once all are.
+    pub fn step(&mut self, chunk: usize) -> Option<String> {
+        let end = self.pos.saturating_add(chunk.max(1)).min(self.data.len());
+        let flush = if end == self.data.len() { TDEFLFlush::Finish } else { TDEFLFlush::None };
+        let mut input = &self.data[self.pos..end];
+        let mut buf = [0u8; 16 << 10];
+        loop {
+            let (status, used, written) = compress(&mut self.comp, input, &mut buf, flush);
+            self.out.extend_from_slice(&buf[..written]);
+            input = &input[used.min(input.len())..];
+            match status {
+                TDEFLStatus::Done => break,
+                // More output may be pending while the buffer came back full.
+                TDEFLStatus::Okay if !input.is_empty() || written == buf.len() || flush == TDEFLFlush::Finish => {
+                    if used == 0 && written == 0 {
+                        if flush == TDEFLFlush::Finish {
+                            return Some(encode_part(&self.data));
+                        }
+                        break;
+                    }
+                }
+                TDEFLStatus::Okay => break,
+                // Cannot happen with valid parameters; the one-shot path then decides.
+                _ => return Some(encode_part(&self.data)),
+            }
+        }
+        self.pos = end;
+        (self.pos == self.data.len()).then(|| URL_SAFE_NO_PAD.encode(&self.out))
+    }
 }
 
 /// Reverses [`encode_part`].
@@ -132,6 +192,33 @@ pub fn too_long_for_wiki(url_len: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slice_by_slice_gives_the_same_part() {
+        let sample = crate::state::SAMPLE_LISTING.as_bytes();
+        let mut big = Vec::new();
+        for i in 0..40_000u32 {
+            big.extend_from_slice(
+                format!("{}\t./pkg{}/mod{}/file{i}.go\n", 1000 + i * 7 % 9000, i % 13, i % 97).as_bytes(),
+            );
+        }
+        assert!(big.len() > 256 << 10, "level 6 is exercised");
+        for data in [&b""[..], b"x", sample, &big] {
+            for chunk in [1000, 64 << 10, usize::MAX] {
+                let mut e = PartEncoder::new(data.to_vec());
+                let mut steps = 0;
+                let part = loop {
+                    steps += 1;
+                    if let Some(p) = e.step(chunk) {
+                        break p;
+                    }
+                };
+                assert_eq!(part, encode_part(data), "{} bytes in slices of {chunk}", data.len());
+                assert!(steps >= data.len() / chunk.min(data.len().max(1)), "{steps} steps");
+                assert_eq!(decode_part(&part).unwrap(), data);
+            }
+        }
+    }
 
     #[test]
     fn round_trip_with_and_without_listing() {

@@ -409,6 +409,11 @@ pub struct Snapshot {
     pub savings_pending: bool,
     /// Lints and suggestions (`None` until the [`Reply::Insight`] arrives).
     pub insight: Option<InsightOut>,
+    /// Where the worker's time went: `(phase, ms since the epoch at its
+    /// end)`, for `cargo xtask measure` (the page keeps them in
+    /// `window.__ctxlensMarks`).
+    #[serde(default)]
+    pub timings: Vec<(String, f64)>,
 }
 
 /// Per-rule savings, sent after the snapshot.

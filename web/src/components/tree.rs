@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::PanelProps;
+use super::{PanelProps, use_painted_snapshot};
 use crate::fmt;
 use crate::protocol::TreeRow;
 use crate::state::Action;
@@ -23,7 +23,8 @@ fn state_label(r: &TreeRow) -> String {
 #[component]
 pub fn TreeView(p: &PanelProps) -> Html {
     let s = &*p.state;
-    let Some(snap) = s.current() else {
+    let drawn = use_painted_snapshot(s);
+    let Some(snap) = drawn.as_deref() else {
         return html! {};
     };
     let max = snap.tree.iter().filter(|r| r.depth == 1).map(|r| r.bytes).max().unwrap_or(0).max(1);

@@ -5,6 +5,7 @@
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
+use super::use_painted_snapshot;
 use crate::app::StateHandle;
 use crate::fmt;
 use crate::protocol::TileOut;
@@ -102,11 +103,12 @@ fn Tile(p: &TileProps) -> Html {
     }
 }
 
-/// The treemap.
+/// The treemap. New tiles are drawn after the figures are painted: up to
+/// 1,500 tiles take longer to build than everything else on the page.
 #[component]
 pub fn TreemapView(p: &TreemapProps) -> Html {
-    let s = &*p.state;
-    let snap = s.current();
+    let drawn = use_painted_snapshot(&p.state);
+    let snap = drawn.as_deref();
     let body = match snap {
         None => html! {},
         Some(snap) if snap.treemap.tiles.is_empty() => html! {
