@@ -494,6 +494,9 @@ fn daemon(
         removed,
         removed_entries,
         remaining_entries: remaining.len() as u64,
-        remaining_file_bytes: remaining.iter().filter(|e| e.kind == TarKind::File).fold(0, |a, e| a.saturating_add(e.size)),
+        remaining_file_bytes: remaining
+            .iter()
+            .filter(|e| e.kind == TarKind::File)
+            .fold(0, |a, e| a.saturating_add(e.size)),
     }
 }
