@@ -301,8 +301,18 @@ pub fn tree_totals(tree: &ContextTree) -> (u64, u64) {
 /// verdict's, or for nodes inside a pruned directory, the pruned ancestor's.
 /// `None` for nodes that are sent.
 pub fn deciding_rules(tree: &ContextTree, t: &Transfer) -> Vec<Option<u32>> {
+    deciding_rules_in(tree, tree.walk(), t)
+}
+
+/// [`deciding_rules`] over a parents-first order of every node the caller
+/// already holds (a front end that keeps one saves a walk of the tree).
+pub fn deciding_rules_in(
+    tree: &ContextTree,
+    order: impl IntoIterator<Item = NodeId>,
+    t: &Transfer,
+) -> Vec<Option<u32>> {
     let mut out = vec![None; tree.len()];
-    for id in tree.walk() {
+    for id in order {
         let v = t.verdict(id);
         out[id as usize] = match v.state {
             NodeState::NotVisited => out[tree.parent(id) as usize],

@@ -14,7 +14,7 @@ use ctxlens_core::explain::explain;
 use ctxlens_core::ignore::RuleSet;
 use ctxlens_core::insight::{Input as InsightInput, insight};
 use ctxlens_core::listing::{self, ListingFormat};
-use ctxlens_core::report::wire;
+use ctxlens_core::report::{deciding_rules_in, wire};
 use ctxlens_core::tree::{ContextTree, Entry, EntryKind, NodeId, ROOT};
 use ctxlens_core::treemap::{NestOptions, Rect, nested};
 
@@ -189,22 +189,6 @@ fn accumulate(tree: &ContextTree, order: &[NodeId], bytes: &mut [u64], files: &m
         bytes[p] += b;
         files[p] += f;
     }
-}
-
-/// [`ctxlens_core::report::deciding_rules`] over the walk order the engine
-/// keeps (the core's walks the tree again): the rule that excluded a node or
-/// the directory it was not entered below.
-fn deciding_rules(tree: &ContextTree, order: &[NodeId], t: &Transfer) -> Vec<Option<u32>> {
-    let mut out = vec![None; tree.len()];
-    for &id in order {
-        let v = t.verdict(id);
-        out[id as usize] = match v.state {
-            NodeState::NotVisited => out[tree.parent(id) as usize],
-            NodeState::Excluded | NodeState::Pruned => v.rule,
-            _ => None,
-        };
-    }
-    out
 }
 
 fn rules_with_errors_removed(text: &str) -> (Option<RuleSet>, Vec<u8>, Vec<RuleError>) {
@@ -474,7 +458,8 @@ impl Engine {
         totals.excluded_files = totals.all_files.saturating_sub(totals.context_files);
 
         // The rule that decided each node, exactly as `ctxlens --json` attributes it.
-        let decided = deciding_rules(tree, &input.order, &main);
+        // The kept walk order saves the core a walk of the tree.
+        let decided = deciding_rules_in(tree, input.order.iter().copied(), &main);
         mark("decide");
         let mut rows = Vec::new();
         if let Some(set) = &set {
@@ -1040,7 +1025,7 @@ mod tests {
         let set = RuleSet::parse(format!("{RULES}mcp-gateway\n!mcp-gateway/src\n").as_bytes()).unwrap();
         let t = transfer(&l.tree, &TransferOptions { rules: Some(&set), follow_paths: None });
         let order: Vec<NodeId> = l.tree.walk().collect();
-        let ours = deciding_rules(&l.tree, &order, &t);
+        let ours = deciding_rules_in(&l.tree, order.iter().copied(), &t);
         assert_eq!(ours, ctxlens_core::report::deciding_rules(&l.tree, &t));
         assert!(ours.iter().filter(|r| r.is_some()).count() > 10);
     }

@@ -281,6 +281,30 @@ fn strip_root<'a>(path: &'a [u8], root: Option<&[u8]>) -> &'a [u8] {
     path
 }
 
+/// What `du`'s listed leaves are: unknown for a summary (`du -s *`), files
+/// when a leaf is zero (directories never are) or when at least 30% of the
+/// leaves are named like files, directories otherwise. Names are only looked
+/// at when the sizes do not settle it.
+fn du_leaves(
+    tree: &ContextTree,
+    summary: bool,
+    is_leaf: impl Fn(usize) -> bool,
+    zero: impl Fn(usize) -> bool,
+) -> Leaves {
+    if summary {
+        return Leaves::Unknown;
+    }
+    let n = tree.len();
+    let (mut leaves, mut any_zero) = (0usize, false);
+    for id in (1..n).filter(|&id| is_leaf(id)) {
+        leaves += 1;
+        any_zero |= zero(id);
+    }
+    let filelike =
+        || (1..n).filter(|&id| is_leaf(id) && looks_like_file(tree.name(id as NodeId))).count() * 10 >= leaves * 3;
+    if any_zero || (leaves > 0 && filelike()) { Leaves::Files } else { Leaves::Dirs }
+}
+
 /// A file-like name: has an extension with a letter (`main.go`, `a.tar.gz`), not a dotfile.
 pub(crate) fn looks_like_file(path: &[u8]) -> bool {
     let base = match path.iter().rposition(|&b| b == b'/') {
@@ -553,22 +577,7 @@ impl Stream {
         let nested = (1..n).any(|id| listed[id].0 != 0 && listed_below[id]);
         let summary = root.is_none() && !nested;
         let is_leaf = |id: usize| listed[id].0 != 0 && !listed_below[id];
-        let (mut leaf_count, mut zero) = (0usize, false);
-        for id in (1..n).filter(|&id| is_leaf(id)) {
-            leaf_count += 1;
-            zero |= listed[id].1.1 == 0;
-        }
-        let filelike = || {
-            (1..n).filter(|&id| is_leaf(id) && looks_like_file(tree.name(id as NodeId))).count() * 10 >= leaf_count * 3
-        };
-        let all = !summary && (zero || (leaf_count > 0 && filelike()));
-        let leaves = if summary {
-            Leaves::Unknown
-        } else if all {
-            Leaves::Files
-        } else {
-            Leaves::Dirs
-        };
+        let leaves = du_leaves(&tree, summary, is_leaf, |id| listed[id].1.1 == 0);
         if let Some(leaf_notes) = auto_leaves {
             let dotfiles = (1..n).any(|id| tree.name(id as NodeId).starts_with(b"."));
             let mut first = leaf_notes(leaves, dotfiles);
@@ -776,23 +785,7 @@ pub(crate) fn build(
             let nested = (1..n).any(|id| listed[id] != IMPLIED && listed_below[id]);
             let summary = root_rec.is_none() && !nested;
             let is_leaf = |id: usize| listed[id] != IMPLIED && !listed_below[id];
-            let (mut leaves, mut zero) = (0usize, false);
-            for id in (1..n).filter(|&id| is_leaf(id)) {
-                leaves += 1;
-                zero |= size_of(id).1 == 0;
-            }
-            // Names are only looked at when the sizes do not settle it.
-            let filelike = || {
-                (1..n).filter(|&id| is_leaf(id) && looks_like_file(tree.name(id as NodeId))).count() * 10 >= leaves * 3
-            };
-            let all = !summary && (zero || (leaves > 0 && filelike()));
-            let l = if summary {
-                Leaves::Unknown
-            } else if all {
-                Leaves::Files
-            } else {
-                Leaves::Dirs
-            };
+            let l = du_leaves(&tree, summary, is_leaf, |id| size_of(id).1 == 0);
             let dotfiles = (1..n).any(|id| tree.name(id as NodeId).starts_with(b"."));
             let mut first = leaf_notes(l, dotfiles);
             first.append(&mut notes);
