@@ -60,6 +60,9 @@ fn required_literals(runes: &[char]) -> (String, String) {
 /// for every regexp rule of a real ignore file, small enough to bound memory.
 const REGEX_CACHE_SIZE: usize = 512;
 
+/// The longest regexp source [`compile_cached`] keeps (real rules are short).
+const REGEX_CACHE_MAX_SOURCE: usize = 256;
+
 /// Compiles a translated regexp, reusing an earlier compilation of the same
 /// text. Compiling dominates parsing (the UTF-8 automaton for `[^/]` alone
 /// allocates a large table), and a front end re-parses the whole file on
@@ -75,6 +78,11 @@ fn compile_cached(rust: String) -> Result<regex::Regex, String> {
         return hit;
     }
     let built = regex::RegexBuilder::new(&rust).size_limit(1 << 24).build().map_err(|e| format!("{e}"));
+    // Counted repetitions can compile to megabytes: those are not kept past
+    // their rule set's life.
+    if rust.len() > REGEX_CACHE_MAX_SOURCE || rust.contains('{') {
+        return built;
+    }
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= REGEX_CACHE_SIZE {
@@ -254,6 +262,18 @@ mod tests {
 
     fn m(p: &str, path: &str) -> bool {
         Matcher::compile(p.as_bytes()).matches(path.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn cached_compilations_answer_as_fresh_ones() {
+        // Twice each: the second compile of a text comes from the cache.
+        for _ in 0..2 {
+            assert!(m("*.go", "x.go") && !m("*.go", "x/y.go"));
+            assert!(m("a{2}*", "aa.txt"), "counted repetitions bypass the cache");
+            let bad = Matcher::compile(b"[z-a]*");
+            assert!(matches!(bad, Matcher::Invalid(_)));
+            assert!(bad.matches(b"x").is_err());
+        }
     }
 
     #[test]
