@@ -232,8 +232,15 @@ pub fn page_mark(phase: &str, at: Option<f64>) {
             m
         }
     };
-    marks.push(&js_sys::Array::of2(&JsValue::from_str(phase), &JsValue::from_f64(at.unwrap_or_else(now))));
+    let len = marks.push(&js_sys::Array::of2(&JsValue::from_str(phase), &JsValue::from_f64(at.unwrap_or_else(now))));
+    // A request leaves about 25 marks: a long editing session keeps only the latest.
+    if len > MARKS_KEPT * 2 {
+        let _ = Reflect::set(&global, &key, &marks.slice(len - MARKS_KEPT, len));
+    }
 }
+
+/// How many phase marks the page keeps (enough for the last ~80 requests).
+const MARKS_KEPT: u32 = 2048;
 
 struct WorkerState {
     engine: Engine,
