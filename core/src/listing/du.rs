@@ -636,14 +636,8 @@ mod tests {
         inputs.push(b"7\t.\n".to_vec());
         inputs.push(b"0\t./a\n0\t.\n".to_vec());
         inputs.push(b"4\t./f\n2\t./f/g\n1\t./f\n".to_vec());
-        let formats = [
-            ListingFormat::Du,
-            ListingFormat::DuBytes,
-            ListingFormat::DuApparentSize,
-            ListingFormat::DuHuman,
-            ListingFormat::BusyboxDuHuman,
-            ListingFormat::DuBsd,
-        ];
+        let formats: Vec<ListingFormat> = ListingFormat::ALL.into_iter().filter(|f| f.is_du()).collect();
+        assert_eq!(formats.len(), 6);
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         let mut compared = 0usize;
         for input in &inputs {

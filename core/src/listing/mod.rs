@@ -129,6 +129,19 @@ impl ListingFormat {
         ListingFormat::PathsNul,
     ];
 
+    /// The output of `du` (any size flavour): read by `du::parse_input`.
+    pub(crate) fn is_du(self) -> bool {
+        matches!(
+            self,
+            ListingFormat::Du
+                | ListingFormat::DuBytes
+                | ListingFormat::DuApparentSize
+                | ListingFormat::DuHuman
+                | ListingFormat::BusyboxDuHuman
+                | ListingFormat::DuBsd
+        )
+    }
+
     /// The format's name for `--listing-format`.
     pub fn name(self) -> &'static str {
         match self {
@@ -583,15 +596,7 @@ pub fn parse_listing(input: &[u8], format: Option<ListingFormat>) -> Result<List
             jsonfmt::parse(input, format, &mut problems)?
         }
         _ => {
-            if matches!(
-                format,
-                ListingFormat::Du
-                    | ListingFormat::DuBytes
-                    | ListingFormat::DuApparentSize
-                    | ListingFormat::DuHuman
-                    | ListingFormat::BusyboxDuHuman
-                    | ListingFormat::DuBsd
-            ) {
+            if format.is_du() {
                 match du::parse_input(input, nul, format, &mut problems, &line_text) {
                     du::Read::Built(listing) => return *listing,
                     du::Read::Records(parsed, n) => (parsed, n),
