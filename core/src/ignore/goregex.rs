@@ -24,14 +24,24 @@ fn err<T>(msg: impl Into<String>) -> Res<T> {
 
 const MAX_RUNE: u32 = 0x10FFFF;
 
+/// A Go regexp rewritten for the `regex` crate.
+pub(crate) struct Translation {
+    /// The `regex` crate source.
+    pub(crate) rust: String,
+    /// Whether it has a counted repetition (`a{2,9}`), which can compile to
+    /// megabytes where every other construct stays small.
+    pub(crate) counted: bool,
+}
+
 /// Translates Go regexp source `src` into `regex` crate syntax.
-pub(crate) fn translate(src: &str) -> Res<String> {
-    let mut p = Parser { s: src, out: String::with_capacity(src.len() * 2), depth: 0, last: Last::Nothing };
+pub(crate) fn translate(src: &str) -> Res<Translation> {
+    let mut p =
+        Parser { s: src, out: String::with_capacity(src.len() * 2), depth: 0, last: Last::Nothing, counted: false };
     p.run()?;
     if p.depth != 0 {
         return err(format!("missing closing ): `{src}`"));
     }
-    Ok(p.out)
+    Ok(Translation { rust: p.out, counted: p.counted })
 }
 
 struct Parser<'a> {
@@ -40,6 +50,7 @@ struct Parser<'a> {
     depth: usize,
     /// What came last, which decides whether a repetition operator is legal.
     last: Last,
+    counted: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -145,6 +156,7 @@ impl Parser<'_> {
                             return err(format!("invalid repeat count: `{}`", &self.s[..self.s.len() - r.len()]));
                         }
                         self.s = r;
+                        self.counted = true;
                         let _ = match max {
                             Some(m) if m == min => write!(self.out, "{{{min}}}"),
                             Some(m) => write!(self.out, "{{{min},{m}}}"),

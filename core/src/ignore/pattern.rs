@@ -68,22 +68,18 @@ const REGEX_CACHE_MAX_SOURCE: usize = 256;
 /// allocates a large table), and a front end re-parses the whole file on
 /// every edit, with nearly every line unchanged. `Regex` clones share one
 /// compiled program.
-fn compile_cached(rust: String) -> Result<regex::Regex, String> {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    thread_local! {
-        static CACHE: RefCell<HashMap<String, Result<regex::Regex, String>>> = RefCell::new(HashMap::new());
-    }
-    if let Some(hit) = CACHE.with(|c| c.borrow().get(&rust).cloned()) {
+fn compile_cached(translated: goregex::Translation) -> Result<regex::Regex, String> {
+    let rust = translated.rust;
+    if let Some(hit) = REGEX_CACHE.with(|c| c.borrow().get(&rust).cloned()) {
         return hit;
     }
     let built = regex::RegexBuilder::new(&rust).size_limit(1 << 24).build().map_err(|e| format!("{e}"));
     // Counted repetitions can compile to megabytes: those are not kept past
     // their rule set's life.
-    if rust.len() > REGEX_CACHE_MAX_SOURCE || rust.contains('{') {
+    if rust.len() > REGEX_CACHE_MAX_SOURCE || translated.counted {
         return built;
     }
-    CACHE.with(|c| {
+    REGEX_CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= REGEX_CACHE_SIZE {
             c.clear();
@@ -91,6 +87,16 @@ fn compile_cached(rust: String) -> Result<regex::Regex, String> {
         c.insert(rust, built.clone());
     });
     built
+}
+
+thread_local! {
+    static REGEX_CACHE: std::cell::RefCell<std::collections::HashMap<String, Result<regex::Regex, String>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+#[cfg(test)]
+fn regex_cache_len() -> usize {
+    REGEX_CACHE.with(|c| c.borrow().len())
 }
 
 /// How a pattern is tested, chosen exactly as Docker chooses (its fast paths
@@ -262,6 +268,21 @@ mod tests {
 
     fn m(p: &str, path: &str) -> bool {
         Matcher::compile(p.as_bytes()).matches(path.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn real_rules_are_cached_and_counted_repetitions_are_not() {
+        // Real rules translate to sources full of `\x{2F}` escapes: those
+        // braces are not repetitions and must not keep a rule out.
+        let before = super::regex_cache_len();
+        for p in ["**/*.log", "src/*/bin", "docs/?.md", "ünï/*.cø"] {
+            assert!(matches!(Matcher::compile(p.as_bytes()), Matcher::Regex(_)), "{p}");
+        }
+        assert_eq!(super::regex_cache_len(), before + 4);
+        for p in ["**/*.log", "src/*/bin", "a{2}*", "x{1,900}?"] {
+            let _ = Matcher::compile(p.as_bytes());
+        }
+        assert_eq!(super::regex_cache_len(), before + 4);
     }
 
     #[test]
