@@ -329,6 +329,22 @@ mod tests {
     }
 
     #[test]
+    fn wildcards_take_whole_runes() {
+        let b = |p: &str, path: &[u8]| Matcher::compile(p.as_bytes()).matches(path).unwrap();
+        assert!(m("?", "é") && !m("??", "é") && m("??", "éü"));
+        assert!(m("?*?", "éa") && !m("?*?", "é"));
+        // Go reads each invalid byte as one U+FFFD rune.
+        assert!(b("?", b"\xff") && b("??", b"\xff\xfe") && !b("?", b"\xe2\x82") && b("??", b"\xe2\x82"));
+        assert!(m("a*b", "a\nb") && !m("a*b", "a/b") && !m("*", "ü/x"));
+        // `**` is Go's `.`, which stops at a newline.
+        assert!(m("a/**/b", "a/x/y/b") && !m("a/**/b", "a/x\ny/b"));
+        assert!(m("[^a]", "é") && m("[^a]?", "éé") && !m("[^a]", "a"));
+        assert!(!m("[^é]", "é") && m("[^é]", "ü"));
+        assert!(m("*.ü", "x.ü") && m("[^/]?", "aé") && !m("[!/]?", "aé"));
+        assert!(m("[[:^alpha:]]", "é") && !m("[[:^alpha:]]", "q"));
+    }
+
+    #[test]
     fn prefilter_literals_are_required() {
         let lits = |p: &str| super::required_literals(&p.chars().collect::<Vec<_>>());
         let own = |a: &str, b: &str| (a.to_string(), b.to_string());
