@@ -31,7 +31,12 @@ const BINARYEN_VERSION: &str = "132.0.0";
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    // `cargo run` sets the variable at run time too: worktrees sharing one
+    // target directory share one uplifted `xtask` binary, whose compile-time
+    // value may name another checkout.
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), PathBuf::from);
+    manifest_dir.parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {
