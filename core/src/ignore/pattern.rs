@@ -10,7 +10,7 @@ use super::gostr::{decode_rune, lossy_runes};
 pub(crate) struct Prefiltered {
     prefix: String,
     suffix: String,
-    re: regex::Regex,
+    re: regex_automata::meta::Regex,
 }
 
 /// The literal prefix and suffix a pattern's regexp requires, read from the
@@ -68,12 +68,17 @@ const REGEX_CACHE_MAX_SOURCE: usize = 256;
 /// allocates a large table), and a front end re-parses the whole file on
 /// every edit, with nearly every line unchanged. `Regex` clones share one
 /// compiled program.
-fn compile_cached(translated: goregex::Translation) -> Result<regex::Regex, String> {
+fn compile_cached(translated: goregex::Translation) -> Result<regex_automata::meta::Regex, String> {
     let rust = translated.rust;
     if let Some(hit) = REGEX_CACHE.with(|c| c.borrow().get(&rust).cloned()) {
         return hit;
     }
-    let built = regex::RegexBuilder::new(&rust).size_limit(1 << 24).build().map_err(|e| format!("{e}"));
+    // Every regexp is anchored at both ends behind literal tests of its own:
+    // the prefilter `regex` would build (an Aho-Corasick automaton of the
+    // alternatives' prefixes) cannot speed up an anchored search, yet it was
+    // most of the compile time.
+    let config = regex_automata::meta::Config::new().auto_prefilter(false).nfa_size_limit(Some(1 << 24));
+    let built = regex_automata::meta::Builder::new().configure(config).build(&rust).map_err(|e| format!("{e}"));
     // Counted repetitions can compile to megabytes: those are not kept past
     // their rule set's life.
     if rust.len() > REGEX_CACHE_MAX_SOURCE || translated.counted {
@@ -90,7 +95,7 @@ fn compile_cached(translated: goregex::Translation) -> Result<regex::Regex, Stri
 }
 
 thread_local! {
-    static REGEX_CACHE: std::cell::RefCell<std::collections::HashMap<String, Result<regex::Regex, String>>> =
+    static REGEX_CACHE: std::cell::RefCell<std::collections::HashMap<String, Result<regex_automata::meta::Regex, String>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
