@@ -73,10 +73,11 @@ fn compile_cached(translated: goregex::Translation) -> Result<regex_automata::me
     if let Some(hit) = REGEX_CACHE.with(|c| c.borrow().get(&rust).cloned()) {
         return hit;
     }
-    // Every regexp is anchored at both ends behind literal tests of its own:
-    // the prefilter `regex` would build (an Aho-Corasick automaton of the
-    // alternatives' prefixes) cannot speed up an anchored search, yet it was
-    // most of the compile time.
+    // Docker's regexps are anchored at both ends (but for the rare `|` that
+    // patternmatcher's escaping lets through) and sit behind literal tests of
+    // their own: a prefilter cannot speed up an anchored search, yet building
+    // one (an Aho-Corasick automaton for alternatives) was most of the
+    // compile time of such rules.
     let config = regex_automata::meta::Config::new().auto_prefilter(false).nfa_size_limit(Some(1 << 24));
     let built = regex_automata::meta::Builder::new().configure(config).build(&rust).map_err(|e| format!("{e}"));
     // Counted repetitions can compile to megabytes: those are not kept past
