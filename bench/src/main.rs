@@ -589,37 +589,27 @@ fn run(o: &Opts) {
                 Err(e) => format!("error: {e}"),
             };
             drop(listing);
+            // One table row: what was parsed, the entries it gave, and its wall and CPU medians.
+            let row = |label: &str, entries: &str, wall: Duration, cpu: Duration| {
+                format!(
+                    "| {label} | {:.1} MB | {entries} | {} | {:.0} | {:.2} M | {} | {:.0} |",
+                    mb(input.len()),
+                    secs(wall),
+                    mb(input.len()) / wall.as_secs_f64(),
+                    n as f64 / wall.as_secs_f64() / 1e6,
+                    secs(cpu),
+                    mb(input.len()) / cpu.as_secs_f64()
+                )
+            };
             let rate = mb(input.len()) / d.as_secs_f64();
             let cpu_rate = mb(input.len()) / cpu.as_secs_f64();
-            out.line(format!(
-                "| `{what}` | {:.1} MB | {entries} | {} | {rate:.0} | {:.2} M | {} | {cpu_rate:.0} |",
-                mb(input.len()),
-                secs(d),
-                n as f64 / d.as_secs_f64() / 1e6,
-                secs(cpu)
-            ));
+            out.line(row(&format!("`{what}`"), &entries, d, cpu));
             if name == "du-b" {
                 let (d2, c2, _) = time_with_cpu(reps, || parse_listing(&input, None));
-                out.line(format!(
-                    "| `{what}`, autodetected | {:.1} MB | | {} | {:.0} | {:.2} M | {} | {:.0} |",
-                    mb(input.len()),
-                    secs(d2),
-                    mb(input.len()) / d2.as_secs_f64(),
-                    n as f64 / d2.as_secs_f64() / 1e6,
-                    secs(c2),
-                    mb(input.len()) / c2.as_secs_f64()
-                ));
+                out.line(row(&format!("`{what}`, autodetected"), "", d2, c2));
                 // What the format itself costs: a lower bound for any parser.
                 let (d3, c3, _) = time_with_cpu(reps, || split_du(&input, |_, _| {}));
-                out.line(format!(
-                    "| floor: split lines, parse sizes, no tree | {:.1} MB | | {} | {:.0} | {:.2} M | {} | {:.0} |",
-                    mb(input.len()),
-                    secs(d3),
-                    mb(input.len()) / d3.as_secs_f64(),
-                    n as f64 / d3.as_secs_f64() / 1e6,
-                    secs(c3),
-                    mb(input.len()) / c3.as_secs_f64()
-                ));
+                out.line(row("floor: split lines, parse sizes, no tree", "", d3, c3));
                 let (d4, c4, tree_len) = time_with_cpu(reps, || {
                     let mut t = ctxlens_core::tree::ContextTree::new();
                     split_du(&input, |size, path| {
@@ -628,15 +618,11 @@ fn run(o: &Opts) {
                     t.finish();
                     t.len()
                 });
-                out.line(format!(
-                    "| floor: the same + `ContextTree::insert` per line (public API) | {:.1} MB | {} | {} | {:.0} | {:.2} M | {} | {:.0} |",
-                    mb(input.len()),
-                    tree_len - 1,
-                    secs(d4),
-                    mb(input.len()) / d4.as_secs_f64(),
-                    n as f64 / d4.as_secs_f64() / 1e6,
-                    secs(c4),
-                    mb(input.len()) / c4.as_secs_f64()
+                out.line(row(
+                    "floor: the same + `ContextTree::insert` per line (public API)",
+                    &(tree_len - 1).to_string(),
+                    d4,
+                    c4,
                 ));
                 summary.push((
                     format!("`du -ab` parse, {label}"),
